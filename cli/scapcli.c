@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* scapcli: the thin command-line front end. Public API only. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sinsp.h>
+
+#define MAX_TYPES 65536
+
+struct cli {
+	const char *file;
+	uint64_t max_events; /* 0: all */
+	int stats;
+	int quiet;
+	uint8_t *type_set; /* -F evt.type=NAME: accepted types, or NULL */
+	uint32_t snaplen;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: scapcli -r FILE [options]\n"
+		"  -r, --read FILE      read events from a .scap capture (plain or gzip)\n"
+		"  -F, --filter COND    print only matching events; for now COND is\n"
+		"                       evt.type=NAME (every version, enter and exit)\n"
+		"  -n, --count N        stop after N events\n"
+		"  -q, --quiet          do not print events (use with --stats)\n"
+		"  -s, --snaplen N      bytes of buffers to print (default 80)\n"
+		"      --stats          print counters on stderr at the end\n"
+		"  -h, --help           this help\n"
+		"      --version        print versions\n");
+}
+
+/* -F: only the evt.type=NAME form until libfilter compiles conditions. */
+static int parse_filter(struct cli *c, const char *cond)
+{
+	const char *p = cond;
+	uint16_t types[64];
+	char name[64];
+	size_t n = 0;
+
+	while (*p == ' ')
+		p++;
+	if (strncmp(p, "evt.type", 8) != 0)
+		goto unsupported;
+	p += 8;
+	while (*p == ' ')
+		p++;
+	if (*p++ != '=')
+		goto unsupported;
+	if (*p == '=')
+		p++;
+	while (*p == ' ')
+		p++;
+	while (p[n] && p[n] != ' ' && n < sizeof(name) - 1) {
+		name[n] = p[n];
+		n++;
+	}
+	name[n] = 0;
+	for (const char *q = p + n; *q; q++)
+		if (*q != ' ')
+			goto unsupported;
+	uint32_t k = scap_event_find(name, types, 64);
+	if (!n || !k) {
+		fprintf(stderr, "scapcli: -F: unknown event type '%s' (column %zu)\n", name, (size_t)(p - cond) + 1);
+		return -1;
+	}
+	c->type_set = calloc(MAX_TYPES, 1);
+	if (!c->type_set)
+		return -1;
+	for (uint32_t i = 0; i < k && i < 64; i++)
+		c->type_set[types[i]] = 1;
+	return 0;
+unsupported:
+	fprintf(stderr, "scapcli: -F '%s': only 'evt.type=NAME' is supported so far\n", cond);
+	return -1;
+}
+
+/* Append to line (capacity LINE_MAX), clamping at the end. */
+#define LINE_CAP 16384
+__attribute__((format(printf, 3, 4))) static void app(char *line, size_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	if (*n >= LINE_CAP - 1)
+		return;
+	va_start(ap, fmt);
+	r = vsnprintf(line + *n, LINE_CAP - *n, fmt, ap);
+	va_end(ap);
+	if (r > 0)
+		*n = *n + (size_t)r < LINE_CAP - 1 ? *n + (size_t)r : LINE_CAP - 1;
+}
+
+static void print_event(const struct cli *c, scap_t *h, const scap_evt_t *e, uint64_t num)
+{
+	char line[LINE_CAP], val[4096], tbuf[32];
+	size_t n = 0;
+	uint64_t ts = scap_evt_ts(e);
+	time_t secs = (time_t)(ts / 1000000000u);
+	struct tm tm;
+	uint16_t type = scap_evt_type(e);
+	const char *name = scap_event_name(type);
+	const scap_tinfo_t *t = scap_proc_find(h, scap_evt_tid(e));
+
+	localtime_r(&secs, &tm);
+	strftime(tbuf, sizeof(tbuf), "%H:%M:%S", &tm);
+	app(line, &n, "%" PRIu64 " %s.%09" PRIu64 " %u %s (%" PRId64 ") %c ", num, tbuf,
+	    (uint64_t)(ts % 1000000000u), scap_evt_cpu(e), t ? scap_tinfo_str(t, SCAP_TI_COMM, NULL) : "<NA>",
+	    scap_evt_tid(e), scap_event_direction(type) == SCAP_DIR_ENTER ? '>' : '<');
+	if (name)
+		app(line, &n, "%s", name);
+	else
+		app(line, &n, "unknown(%u)", type);
+	for (uint32_t i = 0; i < scap_evt_nparams(e); i++) {
+		const char *pname = scap_event_param_name(type, i);
+		scap_evt_param_format(e, i, val, sizeof(val), c->snaplen);
+		if (pname)
+			app(line, &n, " %s=%s", pname, val);
+		else
+			app(line, &n, " arg%u=%s", i, val);
+	}
+	line[n++] = '\n';
+	fwrite(line, 1, n, stdout);
+}
+
+struct type_count {
+	uint16_t type;
+	uint64_t count;
+};
+
+static int cmp_count(const void *a, const void *b)
+{
+	const struct type_count *x = a, *y = b;
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return x->type < y->type ? -1 : x->type > y->type;
+}
+
+static void print_stats(scap_t *h, const uint64_t *counts, uint64_t matched, double secs)
+{
+	struct scap_stats st = {.sz = sizeof(st)};
+	struct type_count *tc = malloc(sizeof(*tc) * MAX_TYPES);
+	size_t ntc = 0;
+
+	scap_get_stats(h, &st);
+	fprintf(stderr, "events: %" PRIu64 "\nmatched: %" PRIu64 "\nbytes: %" PRIu64 "\nseconds: %.3f\n",
+		st.n_evts, matched, st.bytes_read, secs);
+	fprintf(stderr, "events/s: %.0f\nMB/s: %.1f\n", secs > 0 ? (double)st.n_evts / secs : 0.0,
+		secs > 0 ? (double)st.bytes_read / secs / 1e6 : 0.0);
+	fprintf(stderr, "blocks: %" PRIu64 " (skipped %" PRIu64 ")\nsections: %" PRIu64 "\ndrops: %" PRIu64 "\n",
+		st.n_blocks, st.n_blocks_skipped, st.n_sections, st.n_drops);
+	if (!tc)
+		return;
+	for (uint32_t t = 0; t < MAX_TYPES; t++)
+		if (counts[t])
+			tc[ntc++] = (struct type_count){(uint16_t)t, counts[t]};
+	qsort(tc, ntc, sizeof(*tc), cmp_count);
+	fprintf(stderr, "per type:\n");
+	for (size_t i = 0; i < ntc; i++) {
+		const char *name = scap_event_name(tc[i].type);
+		fprintf(stderr, "  %6" PRIu64 "  %s %c (%u)\n", tc[i].count, name ? name : "unknown",
+			scap_event_direction(tc[i].type) == SCAP_DIR_ENTER ? '>' : '<', tc[i].type);
+	}
+	free(tc);
+}
+
+static double now_sec(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int run(struct cli *c)
+{
+	struct scap_open_opts opts = SCAP_OPEN_OPTS_INIT;
+	char errbuf[SCAP_ERRBUF_SIZE];
+	const scap_evt_t *e;
+	uint64_t *counts = NULL, num = 0, matched = 0;
+	int rc, status = 0;
+	double t0 = now_sec();
+
+	opts.engine = "savefile";
+	opts.filename = c->file;
+	scap_t *h = scap_open(&opts, errbuf);
+	if (!h) {
+		fprintf(stderr, "scapcli: %s\n", errbuf);
+		return 1;
+	}
+	if (c->stats && !(counts = calloc(MAX_TYPES, sizeof(*counts)))) {
+		fprintf(stderr, "scapcli: out of memory\n");
+		scap_close(h);
+		return 1;
+	}
+	while ((rc = scap_next(h, &e)) == SCAP_OK) {
+		uint16_t type = scap_evt_type(e);
+		num++;
+		if (counts)
+			counts[type]++;
+		if (c->type_set && !c->type_set[type])
+			continue;
+		matched++;
+		if (!c->quiet)
+			print_event(c, h, e, num);
+		if (c->max_events && matched >= c->max_events)
+			break;
+	}
+	fflush(stdout);
+	if (rc < 0) {
+		fprintf(stderr, "scapcli: %s: %s\n", c->file, scap_geterr(h));
+		status = 1;
+	}
+	if (c->stats)
+		print_stats(h, counts, matched, now_sec() - t0);
+	free(counts);
+	scap_close(h);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"read", required_argument, NULL, 'r'}, {"filter", required_argument, NULL, 'F'},
+		{"count", required_argument, NULL, 'n'}, {"quiet", no_argument, NULL, 'q'},
+		{"snaplen", required_argument, NULL, 's'}, {"stats", no_argument, NULL, 'S'},
+		{"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	struct cli c = {0};
+	static char outbuf[1 << 16];
+	char *end;
+	int opt, rc;
+
+	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+	while ((opt = getopt_long(argc, argv, "r:F:n:qs:h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'r':
+			c.file = optarg;
+			break;
+		case 'F':
+			if (c.type_set || parse_filter(&c, optarg) < 0)
+				return 2;
+			break;
+		case 'n':
+		case 's': {
+			unsigned long long v = strtoull(optarg, &end, 10);
+			if (!*optarg || *end || optarg[0] == '-') {
+				fprintf(stderr, "scapcli: -%c: '%s' is not a number\n", opt, optarg);
+				return 2;
+			}
+			if (opt == 'n')
+				c.max_events = v;
+			else
+				c.snaplen = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+			break;
+		}
+		case 'q':
+			c.quiet = 1;
+			break;
+		case 'S':
+			c.stats = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("scapcli %s (libscap %s, libfilter %s, libsinsp %s)\n", scap_version(), scap_version(),
+			       filter_version(), sinsp_version());
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (!c.file || optind < argc) {
+		usage(stderr);
+		return 2;
+	}
+	rc = run(&c);
+	free(c.type_set);
+	return rc;
+}

@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Event decoding (header, length array, parameter bounds) and accessors. */
+#include <stdio.h>
+
+#include "scap_int.h"
+
+#define V1_HDR 22u
+#define V2_HDR 26u
+
+bool scap_evt_type_is_large(uint16_t type)
+{
+	return type < SCAP_EVENT_TABLE_SIZE && (scap_event_table[type].flags & SCAP_EF_LARGE_PAYLOAD);
+}
+
+/* Fill offsets for n params with width w starting after a header of hdr
+ * bytes; returns the end offset, or 0 if a length runs past len. */
+static uint32_t layout(struct scap_evt *e, uint32_t hdr, uint32_t n, uint32_t w, uint32_t len)
+{
+	const uint8_t *lens = e->raw + hdr;
+	uint64_t off = (uint64_t)hdr + (uint64_t)n * w;
+
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t l = w == 2 ? scap_rd16(lens + 2 * i) : scap_rd32(lens + 4 * i);
+		e->poff[i] = (uint32_t)off;
+		e->plen[i] = l;
+		off += l;
+		if (off > len)
+			return 0;
+	}
+	return (uint32_t)off;
+}
+
+int scap_evt_decode(struct scap_evt *e, const uint8_t *raw, uint32_t avail, int hdr_version, char *why,
+		    size_t whylen)
+{
+	uint32_t hdr = hdr_version == 2 ? V2_HDR : V1_HDR;
+	uint32_t len, w;
+
+	if (avail < hdr) {
+		snprintf(why, whylen, "event header needs %u bytes, block has %u", hdr, avail);
+		return SCAP_ERR_FORMAT;
+	}
+	e->raw = raw;
+	e->ts = scap_rd64(raw);
+	e->tid = (int64_t)scap_rd64(raw + 8);
+	len = scap_rd32(raw + 16);
+	e->type = scap_rd16(raw + 20);
+	e->hdr_version = (uint8_t)hdr_version;
+	w = scap_evt_type_is_large(e->type) ? 4 : 2;
+	e->lenwidth = (uint8_t)w;
+
+	if (hdr_version == 1 && (e->type == 280 || e->type == 286) && len >= hdr + 3)
+		len -= 3; /* historic writer bug: len 3 bytes too large */
+	if (len < hdr) {
+		snprintf(why, whylen, "event length %u is smaller than its %u-byte header", len, hdr);
+		return SCAP_ERR_FORMAT;
+	}
+	if (len > avail) {
+		snprintf(why, whylen, "event length %u exceeds the %u bytes of the block body", len, avail);
+		return SCAP_ERR_FORMAT;
+	}
+	e->len = len;
+
+	if (hdr_version == 2) {
+		uint32_t n = scap_rd32(raw + 22);
+		if (n > SCAP_MAX_EVENT_PARAMS) {
+			snprintf(why, whylen, "event type %u has nparams %u, over the maximum %u", e->type, n,
+				 SCAP_MAX_EVENT_PARAMS);
+			return SCAP_ERR_FORMAT;
+		}
+		if ((uint64_t)hdr + (uint64_t)n * w > len) {
+			snprintf(why, whylen, "length array of %u params runs past event length %u", n, len);
+			return SCAP_ERR_FORMAT;
+		}
+		e->nparams = n;
+		if (!layout(e, hdr, n, w, len)) {
+			snprintf(why, whylen, "a parameter of event type %u runs past event length %u", e->type,
+				 len);
+			return SCAP_ERR_FORMAT;
+		}
+		return SCAP_OK;
+	}
+
+	/* V1: recover nparams, the unique N with hdr + w*N + sum(L[0..N)) == len.
+	 * The left side grows strictly with N, so scan upward. */
+	uint64_t sum = 0;
+	for (uint32_t n = 0; n <= SCAP_MAX_EVENT_PARAMS; n++) {
+		uint64_t total = hdr + (uint64_t)w * n + sum;
+		if (total == len) {
+			e->nparams = n;
+			layout(e, hdr, n, w, len);
+			return SCAP_OK;
+		}
+		if (total > len || hdr + (uint64_t)w * (n + 1) > len)
+			break;
+		const uint8_t *lp = raw + hdr + (uint64_t)w * n;
+		sum += w == 2 ? scap_rd16(lp) : scap_rd32(lp);
+	}
+	snprintf(why, whylen, "cannot recover the parameter count of V1 event type %u (length %u)", e->type, len);
+	return SCAP_ERR_FORMAT;
+}
+
+SCAP_EXPORT uint16_t scap_evt_type(const scap_evt_t *e)
+{
+	return e->type;
+}
+
+SCAP_EXPORT uint64_t scap_evt_ts(const scap_evt_t *e)
+{
+	return e->ts;
+}
+
+SCAP_EXPORT int64_t scap_evt_tid(const scap_evt_t *e)
+{
+	return e->tid;
+}
+
+SCAP_EXPORT uint16_t scap_evt_cpu(const scap_evt_t *e)
+{
+	return e->cpu;
+}
+
+SCAP_EXPORT uint32_t scap_evt_flags(const scap_evt_t *e)
+{
+	return e->flags;
+}
+
+SCAP_EXPORT uint32_t scap_evt_len(const scap_evt_t *e)
+{
+	return e->len;
+}
+
+SCAP_EXPORT uint32_t scap_evt_nparams(const scap_evt_t *e)
+{
+	return e->nparams;
+}
+
+SCAP_EXPORT const void *scap_evt_raw(const scap_evt_t *e)
+{
+	return e->raw;
+}
+
+SCAP_EXPORT int scap_evt_hdr_version(const scap_evt_t *e)
+{
+	return e->hdr_version;
+}
+
+SCAP_EXPORT uint64_t scap_evt_offset(const scap_evt_t *e)
+{
+	return e->offset;
+}
+
+SCAP_EXPORT uint32_t scap_evt_lenwidth(const scap_evt_t *e)
+{
+	return e->lenwidth;
+}
+
+SCAP_EXPORT int scap_evt_param(const scap_evt_t *e, uint32_t i, const void **data, uint32_t *len)
+{
+	if (i >= e->nparams)
+		return SCAP_ERR_INVAL;
+	if (data)
+		*data = e->raw + e->poff[i];
+	if (len)
+		*len = e->plen[i];
+	return SCAP_OK;
+}
+
+static int param_fixed(const scap_evt_t *e, uint32_t i, uint32_t size, void *out)
+{
+	if (i >= e->nparams || e->plen[i] != size)
+		return SCAP_ERR_INVAL;
+	memcpy(out, e->raw + e->poff[i], size);
+	return SCAP_OK;
+}
+
+SCAP_EXPORT int scap_evt_param_u64(const scap_evt_t *e, uint32_t i, uint64_t *out)
+{
+	return param_fixed(e, i, 8, out);
+}
+
+SCAP_EXPORT int scap_evt_param_i64(const scap_evt_t *e, uint32_t i, int64_t *out)
+{
+	return param_fixed(e, i, 8, out);
+}
+
+SCAP_EXPORT int scap_evt_param_u32(const scap_evt_t *e, uint32_t i, uint32_t *out)
+{
+	return param_fixed(e, i, 4, out);
+}
+
+SCAP_EXPORT int scap_evt_param_u16(const scap_evt_t *e, uint32_t i, uint16_t *out)
+{
+	return param_fixed(e, i, 2, out);
+}
+
+SCAP_EXPORT int scap_evt_param_u8(const scap_evt_t *e, uint32_t i, uint8_t *out)
+{
+	return param_fixed(e, i, 1, out);
+}

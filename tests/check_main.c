@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Runs every Check suite; prints Check's summary. */
+#include <stdlib.h>
+
+#include "test_util.h"
+
+int main(void)
+{
+	SRunner *sr = srunner_create(schema_suite());
+	int failed;
+
+	srunner_add_suite(sr, savefile_suite());
+	srunner_add_suite(sr, corpus_suite());
+	srunner_add_suite(sr, badinput_suite());
+	srunner_add_suite(sr, format_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

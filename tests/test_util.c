@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "test_util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+const char *tu_shared_dir(const char *what)
+{
+	const char *d = getenv("SCAP_SHARED_DIR");
+	struct stat st;
+
+	if (d && d[0] && stat(d, &st) == 0 && S_ISDIR(st.st_mode))
+		return d;
+	fprintf(stderr, "SKIP: %s: shared test data not found (SCAP_SHARED_DIR=%s); "
+			"place ../shared beside the checkout to run it\n",
+		what, d ? d : "(unset)");
+	return NULL;
+}
+
+const char *tu_shared_capture(const char *name)
+{
+	static char path[4096];
+	const char *d = tu_shared_dir(name);
+
+	if (!d)
+		return NULL;
+	snprintf(path, sizeof(path), "%s/captures/%s", d, name);
+	if (access(path, R_OK) != 0) {
+		fprintf(stderr, "SKIP: %s: not readable\n", path);
+		return NULL;
+	}
+	return path;
+}
+
+const char *tu_tmpfile(const char *suffix)
+{
+	static char path[4096];
+	static unsigned counter;
+	const char *t = getenv("TMPDIR");
+
+	snprintf(path, sizeof(path), "%s/scaptest-%ld-%u%s", t && t[0] ? t : "/tmp", (long)getpid(),
+		 counter++, suffix ? suffix : "");
+	return path;
+}
+
+int tu_write_file(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	if (!f)
+		return -1;
+	if (len && fwrite(data, 1, len, f) != len) {
+		fclose(f);
+		return -1;
+	}
+	return fclose(f) == 0 ? 0 : -1;
+}
+
+int tu_write_gz(const char *path, const void *data, size_t len)
+{
+	gzFile f = gzopen(path, "wb");
+
+	if (!f)
+		return -1;
+	if (len && gzwrite(f, data, (unsigned)len) != (int)len) {
+		gzclose(f);
+		return -1;
+	}
+	return gzclose(f) == Z_OK ? 0 : -1;
+}
+
+char *tu_read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0, n = 0;
+
+	if (!f)
+		return NULL;
+	for (;;) {
+		if (n + 65536 + 1 > cap) {
+			char *nb;
+			cap = cap ? cap * 2 : 131072;
+			nb = realloc(buf, cap);
+			if (!nb) {
+				free(buf);
+				fclose(f);
+				return NULL;
+			}
+			buf = nb;
+		}
+		size_t r = fread(buf + n, 1, 65536, f);
+		n += r;
+		if (r < 65536)
+			break;
+	}
+	fclose(f);
+	buf[n] = 0;
+	if (len)
+		*len = n;
+	return buf;
+}

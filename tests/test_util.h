@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Helpers shared by the Check suites. */
+#ifndef TEST_UTIL_H
+#define TEST_UTIL_H
+
+#include <check.h>
+#include <stddef.h>
+
+/* Directory of the shared test data (../shared beside the checkout), from
+ * $SCAP_SHARED_DIR; NULL (after printing a loud SKIP line naming `what`)
+ * when it is absent. */
+const char *tu_shared_dir(const char *what);
+/* Path of a capture in shared/captures, or NULL (with a SKIP line). The
+ * result is a static buffer overwritten by the next call. */
+const char *tu_shared_capture(const char *name);
+/* A fresh temporary file path under $TMPDIR (static buffer). */
+const char *tu_tmpfile(const char *suffix);
+/* Write len bytes to path; returns 0 on success. */
+int tu_write_file(const char *path, const void *data, size_t len);
+/* Write data gzip-compressed to path; returns 0 on success. */
+int tu_write_gz(const char *path, const void *data, size_t len);
+/* Read a whole file into a malloc'd buffer (NUL-terminated); NULL on error. */
+char *tu_read_file(const char *path, size_t *len);
+
+/* Suites, one per test file. */
+Suite *schema_suite(void);
+Suite *savefile_suite(void);
+Suite *corpus_suite(void);
+Suite *badinput_suite(void);
+Suite *format_suite(void);
+
+#endif
