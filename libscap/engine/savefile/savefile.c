@@ -373,46 +373,6 @@ static int cur_need(struct cur *c, size_t n, const char *what)
 	return 0;
 }
 
-static int cur_u8(struct cur *c, const char *what, uint8_t *v)
-{
-	if (cur_need(c, 1, what))
-		return -1;
-	*v = c->p[c->pos++];
-	return 0;
-}
-
-static int cur_u16(struct cur *c, const char *what, uint16_t *v)
-{
-	if (cur_need(c, 2, what))
-		return -1;
-	*v = scap_rd16(c->p + c->pos);
-	c->pos += 2;
-	return 0;
-}
-
-static int cur_u32(struct cur *c, const char *what, uint32_t *v)
-{
-	if (cur_need(c, 4, what))
-		return -1;
-	*v = scap_rd32(c->p + c->pos);
-	c->pos += 4;
-	return 0;
-}
-
-static int cur_u64(struct cur *c, const char *what, uint64_t *v)
-{
-	if (cur_need(c, 8, what))
-		return -1;
-	*v = scap_rd64(c->p + c->pos);
-	c->pos += 8;
-	return 0;
-}
-
-static int cur_i64(struct cur *c, const char *what, int64_t *v)
-{
-	return cur_u64(c, what, (uint64_t *)v);
-}
-
 static int cur_bytes(struct cur *c, size_t n, const char *what, void *out)
 {
 	if (cur_need(c, n, what))
@@ -420,6 +380,32 @@ static int cur_bytes(struct cur *c, size_t n, const char *what, void *out)
 	memcpy(out, c->p + c->pos, n);
 	c->pos += n;
 	return 0;
+}
+
+/* Fixed-size little-endian fields (the host is little-endian, see scap_int.h). */
+static int cur_u8(struct cur *c, const char *what, uint8_t *v)
+{
+	return cur_bytes(c, 1, what, v);
+}
+
+static int cur_u16(struct cur *c, const char *what, uint16_t *v)
+{
+	return cur_bytes(c, 2, what, v);
+}
+
+static int cur_u32(struct cur *c, const char *what, uint32_t *v)
+{
+	return cur_bytes(c, 4, what, v);
+}
+
+static int cur_u64(struct cur *c, const char *what, uint64_t *v)
+{
+	return cur_bytes(c, 8, what, v);
+}
+
+static int cur_i64(struct cur *c, const char *what, int64_t *v)
+{
+	return cur_bytes(c, 8, what, v);
 }
 
 /* str16 with a length limit (exclusive when strict_lt); copies into the arena. */
