@@ -17,7 +17,8 @@ struct cli {
 	uint64_t max_events; /* 0: all */
 	int stats;
 	int quiet;
-	uint8_t *type_set; /* -F evt.type=NAME: accepted types, or NULL */
+	const char *cond;   /* -F */
+	filter_t *filter;
 	uint32_t snaplen;
 };
 
@@ -26,8 +27,9 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: scapcli -r FILE [options]\n"
 		"  -r, --read FILE      read events from a .scap capture (plain or gzip)\n"
-		"  -F, --filter COND    print only matching events; for now COND is\n"
-		"                       evt.type=NAME (every version, enter and exit)\n"
+		"  -F, --filter COND    print only events matching a Falco-style condition\n"
+		"      --explain-filter COND  print the compiled form of COND and exit\n"
+		"      --list-fields[=markdown]  list the fields conditions can use\n"
 		"  -n, --count N        stop after N events\n"
 		"  -q, --quiet          do not print events (use with --stats)\n"
 		"  -s, --snaplen N      bytes of buffers to print (default 80)\n"
@@ -36,49 +38,23 @@ static void usage(FILE *f)
 		"      --version        print versions\n");
 }
 
-/* -F: only the evt.type=NAME form until libfilter compiles conditions. */
-static int parse_filter(struct cli *c, const char *cond)
+/* --list-fields: plain, or a markdown table. */
+static int list_fields(filter_registry_t *reg, int markdown)
 {
-	const char *p = cond;
-	uint16_t types[64];
-	char name[64];
-	size_t n = 0;
-
-	while (*p == ' ')
-		p++;
-	if (strncmp(p, "evt.type", 8) != 0)
-		goto unsupported;
-	p += 8;
-	while (*p == ' ')
-		p++;
-	if (*p++ != '=')
-		goto unsupported;
-	if (*p == '=')
-		p++;
-	while (*p == ' ')
-		p++;
-	while (p[n] && p[n] != ' ' && n < sizeof(name) - 1) {
-		name[n] = p[n];
-		n++;
+	if (markdown)
+		printf("| field | type | description |\n|---|---|---|\n");
+	for (size_t i = 0; i < filter_registry_field_count(reg); i++) {
+		const char *name, *desc, *prov;
+		enum filter_ftype type;
+		uint32_t flags;
+		filter_registry_field_info(reg, i, &name, &type, &flags, &desc, &prov);
+		const char *arg = (flags & FILTER_FIELD_ARG_REQUIRED) ? "[ARG]" : (flags & FILTER_FIELD_ARG_ALLOWED) ? "[ARG?]" : "";
+		if (markdown)
+			printf("| `%s%s` | %s | %s |\n", name, arg, filter_ftype_name(type), desc);
+		else
+			printf("%-28s %-8s %s\n", name, filter_ftype_name(type), desc);
 	}
-	name[n] = 0;
-	for (const char *q = p + n; *q; q++)
-		if (*q != ' ')
-			goto unsupported;
-	uint32_t k = scap_event_find(name, types, 64);
-	if (!n || !k) {
-		fprintf(stderr, "scapcli: -F: unknown event type '%s' (column %zu)\n", name, (size_t)(p - cond) + 1);
-		return -1;
-	}
-	c->type_set = calloc(MAX_TYPES, 1);
-	if (!c->type_set)
-		return -1;
-	for (uint32_t i = 0; i < k && i < 64; i++)
-		c->type_set[types[i]] = 1;
 	return 0;
-unsupported:
-	fprintf(stderr, "scapcli: -F '%s': only 'evt.type=NAME' is supported so far\n", cond);
-	return -1;
 }
 
 /* Append to line (capacity LINE_MAX), clamping at the end. */
@@ -170,6 +146,16 @@ static void print_stats(scap_t *h, const uint64_t *counts, uint64_t matched, dou
 	free(tc);
 }
 
+static int compile_filter(filter_registry_t *reg, const char *cond, filter_t **out)
+{
+	*out = filter_compile(reg, cond, NULL);
+	if (!*out) {
+		fprintf(stderr, "scapcli: filter error: %s\n", filter_registry_geterr(reg));
+		return 2;
+	}
+	return 0;
+}
+
 static double now_sec(void)
 {
 	struct timespec ts;
@@ -203,7 +189,7 @@ static int run(struct cli *c)
 		num++;
 		if (counts)
 			counts[type]++;
-		if (c->type_set && !c->type_set[type])
+		if (c->filter && filter_eval(c->filter, e, num, NULL) != 1)
 			continue;
 		matched++;
 		if (!c->quiet)
@@ -230,12 +216,14 @@ int main(int argc, char **argv)
 		{"count", required_argument, NULL, 'n'}, {"quiet", no_argument, NULL, 'q'},
 		{"snaplen", required_argument, NULL, 's'}, {"stats", no_argument, NULL, 'S'},
 		{"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'},
+		{"explain-filter", required_argument, NULL, 'E'}, {"list-fields", optional_argument, NULL, 'L'},
 		{NULL, 0, NULL, 0},
 	};
 	struct cli c = {0};
 	static char outbuf[1 << 16];
+	const char *explain = NULL;
 	char *end;
-	int opt, rc;
+	int opt, rc, list = 0;
 
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	while ((opt = getopt_long(argc, argv, "r:F:n:qs:h", longopts, NULL)) != -1) {
@@ -244,8 +232,13 @@ int main(int argc, char **argv)
 			c.file = optarg;
 			break;
 		case 'F':
-			if (c.type_set || parse_filter(&c, optarg) < 0)
-				return 2;
+			c.cond = optarg;
+			break;
+		case 'E':
+			explain = optarg;
+			break;
+		case 'L':
+			list = optarg && !strcmp(optarg, "markdown") ? 2 : 1;
 			break;
 		case 'n':
 		case 's': {
@@ -278,11 +271,31 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	filter_registry_t *reg = filter_registry_new();
+	if (!reg || filter_registry_add_evt_fields(reg) < 0) {
+		fprintf(stderr, "scapcli: cannot set up the filter fields\n");
+		return 1;
+	}
+	if (list || explain) {
+		rc = list ? list_fields(reg, list == 2) : compile_filter(reg, explain, &c.filter);
+		if (explain && rc == 0) {
+			char dump[65536];
+			filter_dump(c.filter, dump, sizeof(dump));
+			printf("%s\n", dump);
+		}
+		filter_free(c.filter);
+		filter_registry_free(reg);
+		return rc;
+	}
 	if (!c.file || optind < argc) {
 		usage(stderr);
+		filter_registry_free(reg);
 		return 2;
 	}
-	rc = run(&c);
-	free(c.type_set);
+	rc = c.cond ? compile_filter(reg, c.cond, &c.filter) : 0;
+	if (rc == 0)
+		rc = run(&c);
+	filter_free(c.filter);
+	filter_registry_free(reg);
 	return rc;
 }

@@ -28,5 +28,7 @@ Suite *savefile_suite(void);
 Suite *corpus_suite(void);
 Suite *badinput_suite(void);
 Suite *format_suite(void);
+Suite *filter_suite(void);
+Suite *evt_fields_suite(void);
 
 #endif
