@@ -449,6 +449,17 @@ static int build_pmatch(struct cctx *c, struct ccheck *k)
 	return 0;
 }
 
+/* A syscall that drivers may report through the generic event. */
+static bool is_syscall_name(const char *name)
+{
+	for (uint32_t sc = 0; sc < scap_ppm_sc_max(); sc++) {
+		const char *n = scap_ppm_sc_name(sc);
+		if (n && !strcmp(n, name))
+			return true;
+	}
+	return false;
+}
+
 static int compile_check(struct cctx *c, const struct fsource *src, const struct ast *a, struct cnode *n)
 {
 	struct ccheck *k = farena_alloc(&c->f->arena, sizeof(*k));
@@ -535,7 +546,7 @@ static int compile_check(struct cctx *c, const struct fsource *src, const struct
 	    (a->op == OP_EQ || a->op == OP_NE || a->op == OP_IN || a->op == OP_INTERSECTS)) {
 		for (uint32_t i = 0; i < nv; i++) {
 			uint16_t tmp[1];
-			if (!scap_event_find(vals[i].s, tmp, 1))
+			if (!scap_event_find(vals[i].s, tmp, 1) && !is_syscall_name(vals[i].s))
 				return cerr(c, src, vals[i].pos, "unknown event type '%s'", vals[i].s);
 		}
 	}
@@ -648,6 +659,42 @@ static void set_all(uint64_t *s)
 		s[i] = ~0ull;
 }
 
+#define ASYNCEVENT_E 402
+
+/* The check on evt.type, given this name: 1 true, 0 false, <0 error. */
+static int check_name(struct filter *f, struct ccheck *k, const char *name)
+{
+	struct fval v = {.ptr = (const uint8_t *)name, .len = (uint32_t)strlen(name)};
+	uint32_t nv = 1;
+	int r = ftransform(k, &k->lhs, &v, &nv, NULL);
+	return r < 0 ? r : feval_check_values(f, k, &v, nv);
+}
+
+/* Generic events: bit 0 set if some name makes the check true, bit 1 if
+ * some name (or no name at all) makes it false. The names: "syscall" and
+ * every syscall that the routing table reports through the generic event. */
+static int generic_outcomes(struct filter *f, struct ccheck *k)
+{
+	int out = 2; /* evt.type may be unavailable: false */
+	for (uint32_t nr = 0; nr <= scap_syscall_x86_64_max() && out != 3; nr++) {
+		uint32_t sc = 0;
+		int generic = 0;
+		const char *name = "syscall";
+		if (nr < scap_syscall_x86_64_max()) {
+			if (!scap_syscall_x86_64(nr, &sc, NULL, NULL, &generic, NULL) || !generic)
+				continue;
+			name = scap_ppm_sc_name(sc);
+		}
+		if (!name)
+			continue;
+		int r = check_name(f, k, name);
+		if (r < 0)
+			return r;
+		out |= r ? 1 : 2;
+	}
+	return out;
+}
+
 static int evttypes(struct filter *f, const struct cnode *n, uint64_t *may_true, uint64_t *may_false)
 {
 	uint64_t t2[FTYPESET_WORDS], f2[FTYPESET_WORDS];
@@ -687,16 +734,24 @@ static int evttypes(struct filter *f, const struct cnode *n, uint64_t *may_true,
 		memset(may_true, 0, FTYPESET_WORDS * 8);
 		memset(may_false, 0, FTYPESET_WORDS * 8);
 		for (uint32_t t = 0; t < FTYPESET_BITS; t++) {
-			const char *name = t < SCAP_EVENT_MAX_KNOWN ? scap_event_name((uint16_t)t) : NULL;
 			int r = 0;
-			if (name) {
-				struct fval v = {.ptr = (const uint8_t *)name, .len = (uint32_t)strlen(name)};
-				uint32_t nv = 1;
-				r = ftransform(k, &k->lhs, &v, &nv, NULL);
-				if (r >= 0)
-					r = feval_check_values(f, k, &v, nv);
+			if (t == 0 || t == 1) {
+				/* generic syscall events: evt.type may be any syscall name */
+				if ((r = generic_outcomes(f, k)) < 0)
+					return r;
+				if (r & 1)
+					may_true[0] |= 1ull << t;
+				if (r & 2)
+					may_false[0] |= 1ull << t;
+				continue;
 			}
-			if (r < 0)
+			if (t == ASYNCEVENT_E) { /* named by its payload: anything */
+				may_true[t / 64] |= 1ull << (t % 64);
+				may_false[t / 64] |= 1ull << (t % 64);
+				continue;
+			}
+			const char *name = t < SCAP_EVENT_MAX_KNOWN ? scap_event_name((uint16_t)t) : NULL;
+			if (name && (r = check_name(f, k, name)) < 0)
 				return r;
 			if (r)
 				may_true[t / 64] |= 1ull << (t % 64);
