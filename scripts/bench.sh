@@ -15,3 +15,11 @@ echo "plain: $(du -h "$out" | cut -f1)"
 "$build/bench/bench_read" "$out" 5
 echo "gzip -1: $(du -h "$out.gz" | cut -f1)"
 "$build/bench/bench_read" "$out.gz" 3
+echo "filters (evt.* fields, on the plain capture):"
+for cond in 'evt.type = execve' \
+	'evt.type in (futex, nanosleep) and evt.dir = <' \
+	'evt.rawarg.res < 0 or evt.cpu > 2' \
+	'(evt.type in (read, write, futex) and evt.rawarg.fd > 2) or (evt.type = switch and not evt.cpu in (0, 1)) or (evt.type glob "proc*" and evt.rawres >= 0)' \
+	'evt.args contains "/etc" or evt.info icontains timeout'; do
+	"$build/bench/bench_filter" "$out" "$cond" 3
+done

@@ -22,6 +22,15 @@ grep -q "offset 0" "$tmp/err" && ok || ko "bad magic message names the offset"
 "$cli" -r x -F 'proc.name=bash' 2>"$tmp/err"; [ $? -eq 2 ] && ok || ko "unsupported -F must exit 2"
 "$cli" -r x -F 'evt.type=nosuch' 2>"$tmp/err"; [ $? -eq 2 ] && ok || ko "unknown type must exit 2"
 
+# filters: compiled form, errors with a caret, field listing
+[ "$("$cli" --explain-filter 'evt.type=open and not (evt.cpu>1 or evt.dir=<)')" = \
+  '(and (= evt.type "open") (not (or (> evt.cpu 1) (= evt.dir "<"))))' ] && ok || ko "--explain-filter"
+"$cli" --explain-filter 'evt.type=open and evt.nosuch=1' 2>"$tmp/err"; [ $? -eq 2 ] && ok || ko "bad filter exits 2"
+grep -q "column 19: unknown field 'evt.nosuch'" "$tmp/err" && ok || ko "filter error column"
+[ "$(sed -n 3p "$tmp/err")" = '                  ^' ] && ok || ko "filter error caret"
+"$cli" --list-fields | grep -q '^evt.type  *string ' && ok || ko "--list-fields"
+"$cli" --list-fields=markdown | grep -q '^| `evt.arg\[ARG\]` | string |' && ok || ko "--list-fields=markdown"
+
 cap="${SCAP_SHARED_DIR:-}/captures"
 if [ ! -d "$cap" ]; then
 	echo "SKIP: cli corpus checks: $cap not found"
@@ -34,6 +43,9 @@ else
 	"$cli" -r "$cap/falco_connect_localhost.scap" -F 'evt.type = connect' >"$tmp/out" && ok || ko "connect run"
 	grep -q '< connect res=-115(EINPROGRESS) tuple=127.0.0.1:47192->127.0.0.1:80$' "$tmp/out" && ok || { ko "connect line"; cat "$tmp/out"; }
 	[ "$(wc -l <"$tmp/out")" -eq 2 ] && ok || ko "connect: 2 events"
+	# a compound filter: the failed connects of the curl capture
+	[ "$("$cli" -r "$cap/libs_curl_google.scap" -F 'evt.type=connect and evt.rawres < 0' | cut -d' ' -f1 | tr '\n' ' ')" = \
+	  "1057 1063 1273 " ] && ok || ko "compound -F"
 	# -n and numbering
 	"$cli" -r "$cap/libs_sample.scap" -n 3 >"$tmp/out" && ok || ko "-n run"
 	[ "$(wc -l <"$tmp/out")" -eq 3 ] && ok || ko "-n 3 prints 3 lines"
