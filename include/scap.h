@@ -61,6 +61,10 @@ struct scap_open_opts {
 	size_t buffer_size;
 	scap_log_fn log_fn;
 	void *log_ctx;
+	/* Memory the capture's metadata tables (process, fd, interface, user
+	 * lists) may take; a capture needing more is refused with an error
+	 * (0: 512 MiB). */
+	size_t max_meta_bytes;
 };
 #define SCAP_OPEN_OPTS_INIT { .sz = sizeof(struct scap_open_opts) }
 

@@ -22,10 +22,19 @@ struct cctx {
 	filter_registry_t *reg;
 	struct filter *f;
 	struct farena tmp; /* ASTs, freed after compile */
-	const char *stack[64]; /* macros being expanded */
+	const char *stack[64];  /* macros being expanded */
+	const char *lstack[64]; /* lists being expanded */
 	uint32_t nstack;
 	uint32_t ncheck_cap;
+	uint32_t nnodes;  /* compiled nodes: bounded against macro blow-up */
+	uint64_t nitems;  /* expanded list items: bounded against list blow-up */
 };
+
+/* Bounds of one compiled condition, after macro and list expansion: a
+ * condition that expands past them (macros or lists that reference each
+ * other many times over) is an error, not an unbounded allocation. */
+#define MAX_NODES 1000000u
+#define MAX_ITEMS 1000000u
 
 /* ---- hash set of byte strings (in, intersects, pmatch) ---- */
 struct fset_slot {
@@ -392,8 +401,12 @@ static int expand_items(struct cctx *c, const struct fsource *src, const struct 
 		if (!items[i].quoted)
 			HASH_FIND(hh, c->reg->lists, items[i].s, items[i].len, l);
 		if (l) {
-			if (depth > 32)
-				return cerr(c, src, items[i].pos, "list '%s' references itself", items[i].s);
+			for (uint32_t d = 0; d < depth; d++)
+				if (!strcmp(c->lstack[d], l->name))
+					return cerr(c, src, items[i].pos, "list '%s' references itself", l->name);
+			if (depth == sizeof(c->lstack) / sizeof(c->lstack[0]))
+				return cerr(c, src, items[i].pos, "lists nested too deeply at '%s'", l->name);
+			c->lstack[depth] = l->name;
 			struct ast_value *sub = farena_alloc(&c->tmp, (l->n ? l->n : 1) * sizeof(*sub));
 			if (!sub)
 				return freg_seterr(c->reg, FILTER_ERR_NOMEM, "out of memory");
@@ -404,6 +417,8 @@ static int expand_items(struct cctx *c, const struct fsource *src, const struct 
 				return rc;
 			continue;
 		}
+		if (++c->nitems > MAX_ITEMS)
+			return cerr(c, src, items[i].pos, "lists expand to more than %u items", MAX_ITEMS);
 		if (*nout == *cap) {
 			uint32_t ncap = *cap ? *cap * 2 : 16;
 			struct ast_value *nv = farena_alloc(&c->tmp, ncap * sizeof(*nv));
@@ -621,6 +636,9 @@ static int compile_node(struct cctx *c, const struct fsource *src, const struct 
 {
 	if (a->kind == AST_MACRO)
 		return compile_macro(c, src, a, out);
+	if (++c->nnodes > MAX_NODES)
+		return cerr(c, src, a->pos, "condition expands to more than %u nodes (macros used too many times over)",
+			    MAX_NODES);
 	struct cnode *n = farena_alloc(&c->f->arena, sizeof(*n));
 	if (!n)
 		return freg_seterr(c->reg, FILTER_ERR_NOMEM, "out of memory");

@@ -595,7 +595,8 @@ static int extract_rawarg(const filter_fieldref_t *ref, const scap_evt_t *e, fil
 			filter_out_u64(out, v);
 		break;
 	case FILTER_T_STRING:
-		filter_out_str(out, data, strnlen(data, len));
+		if (ptype_to_ftype(pt) == FILTER_T_STRING)
+			filter_out_str(out, data, strnlen(data, len));
 		break;
 	case FILTER_T_IPADDR:
 		if (len == 4 || len == 16)

@@ -158,11 +158,18 @@ static void *node(struct parser *p, size_t sz)
 static bool lex_quoted(struct parser *p, struct ast_value *v)
 {
 	char q = peek(p);
-	uint32_t start = p->pos;
+	uint32_t start = p->pos, end = p->pos + 1;
 	char *out;
 	size_t n = 0;
 
-	out = farena_alloc(p->a, p->len - p->pos + 1);
+	/* find the closing quote first, to allocate exactly */
+	while (end < p->len && p->s[end] != q)
+		end += (p->s[end] == '\\' && end + 1 < p->len) ? 2 : 1;
+	if (end >= p->len) {
+		perr(p, start, "unterminated quoted string");
+		return false;
+	}
+	out = farena_alloc(p->a, end - start);
 	if (!out) {
 		if (!p->failed)
 			freg_seterr(p->reg, FILTER_ERR_NOMEM, "out of memory");
@@ -170,9 +177,9 @@ static bool lex_quoted(struct parser *p, struct ast_value *v)
 		return false;
 	}
 	p->pos++;
-	while (p->pos < p->len && p->s[p->pos] != q) {
+	while (p->pos < end) {
 		char c = p->s[p->pos++];
-		if (c == '\\' && p->pos < p->len) {
+		if (c == '\\' && p->pos < end) {
 			char e = p->s[p->pos];
 			const char *from = "\\\"'bfnrt", *to = "\\\"'\b\f\n\r\t";
 			const char *k = strchr(from, e);
@@ -184,11 +191,7 @@ static bool lex_quoted(struct parser *p, struct ast_value *v)
 		}
 		out[n++] = c;
 	}
-	if (p->pos >= p->len) {
-		perr(p, start, "unterminated quoted string");
-		return false;
-	}
-	p->pos++;
+	p->pos = end + 1;
 	out[n] = 0;
 	v->s = out;
 	v->len = (uint32_t)n;
@@ -245,12 +248,14 @@ static uint32_t lex_dotted(struct parser *p, int *segs)
 {
 	uint32_t start = p->pos;
 
+	/* the first segment starts with a letter; later ones may start with a
+	 * digit (a dotted argument: evt.arg.0, evt.type.is.3) */
 	*segs = 0;
-	while (p->pos < p->len && is_alpha(p->s[p->pos])) {
+	while (p->pos < p->len && (is_alpha(p->s[p->pos]) || (*segs && is_ident(p->s[p->pos])))) {
 		while (p->pos < p->len && is_ident(p->s[p->pos]))
 			p->pos++;
 		(*segs)++;
-		if (p->pos + 1 < p->len && p->s[p->pos] == '.' && is_alpha(p->s[p->pos + 1]))
+		if (p->pos + 1 < p->len && p->s[p->pos] == '.' && is_ident(p->s[p->pos + 1]))
 			p->pos++;
 		else
 			break;

@@ -13,7 +13,8 @@ bool scap_evt_type_is_large(uint16_t type)
 }
 
 /* Fill offsets for n params with width w starting after a header of hdr
- * bytes; returns the end offset, or 0 if a length runs past len. */
+ * bytes (only the first SCAP_MAX_EVENT_PARAMS are kept; all are checked);
+ * returns the end offset, or 0 if a length runs past len. */
 static uint32_t layout(struct scap_evt *e, uint32_t hdr, uint32_t n, uint32_t w, uint32_t len)
 {
 	const uint8_t *lens = e->raw + hdr;
@@ -21,8 +22,10 @@ static uint32_t layout(struct scap_evt *e, uint32_t hdr, uint32_t n, uint32_t w,
 
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t l = w == 2 ? scap_rd16(lens + 2 * i) : scap_rd32(lens + 4 * i);
-		e->poff[i] = (uint32_t)off;
-		e->plen[i] = l;
+		if (i < SCAP_MAX_EVENT_PARAMS) {
+			e->poff[i] = (uint32_t)off;
+			e->plen[i] = l;
+		}
 		off += l;
 		if (off > len)
 			return 0;
@@ -61,9 +64,14 @@ int scap_evt_decode(struct scap_evt *e, const uint8_t *raw, uint32_t avail, int 
 	}
 	e->len = len;
 
+	/* An unknown type (from a newer writer) may have more parameters than
+	 * the maximum: it is walked whole and its first ones are exposed. */
+	bool unknown = e->type >= SCAP_EVENT_TABLE_SIZE;
+	uint32_t maxn = unknown ? (len - hdr) / w : SCAP_MAX_EVENT_PARAMS;
+
 	if (hdr_version == 2) {
 		uint32_t n = scap_rd32(raw + 22);
-		if (n > SCAP_MAX_EVENT_PARAMS) {
+		if (n > maxn) {
 			snprintf(why, whylen, "event type %u has nparams %u, over the maximum %u", e->type, n,
 				 SCAP_MAX_EVENT_PARAMS);
 			return SCAP_ERR_FORMAT;
@@ -72,7 +80,7 @@ int scap_evt_decode(struct scap_evt *e, const uint8_t *raw, uint32_t avail, int 
 			snprintf(why, whylen, "length array of %u params runs past event length %u", n, len);
 			return SCAP_ERR_FORMAT;
 		}
-		e->nparams = n;
+		e->nparams = n < SCAP_MAX_EVENT_PARAMS ? n : SCAP_MAX_EVENT_PARAMS;
 		if (!layout(e, hdr, n, w, len)) {
 			snprintf(why, whylen, "a parameter of event type %u runs past event length %u", e->type,
 				 len);
@@ -84,10 +92,10 @@ int scap_evt_decode(struct scap_evt *e, const uint8_t *raw, uint32_t avail, int 
 	/* V1: recover nparams, the unique N with hdr + w*N + sum(L[0..N)) == len.
 	 * The left side grows strictly with N, so scan upward. */
 	uint64_t sum = 0;
-	for (uint32_t n = 0; n <= SCAP_MAX_EVENT_PARAMS; n++) {
+	for (uint32_t n = 0; n <= maxn; n++) {
 		uint64_t total = hdr + (uint64_t)w * n + sum;
 		if (total == len) {
-			e->nparams = n;
+			e->nparams = n < SCAP_MAX_EVENT_PARAMS ? n : SCAP_MAX_EVENT_PARAMS;
 			layout(e, hdr, n, w, len);
 			return SCAP_OK;
 		}

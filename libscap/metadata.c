@@ -28,6 +28,7 @@ void *scap_arena_alloc(struct scap_arena *a, size_t len)
 		c->used = 0;
 		c->next = a->head;
 		a->head = c;
+		a->bytes += sizeof(*c) + cap;
 	}
 	void *p = c->data + c->used;
 	c->used += need;
@@ -56,6 +57,7 @@ void scap_arena_free(struct scap_arena *a)
 		c = n;
 	}
 	a->head = NULL;
+	a->bytes = 0;
 }
 
 /* ---- vectors ---- */
@@ -64,7 +66,7 @@ struct vec_any {
 	size_t n, cap;
 };
 
-void *scap_vec_push(void *vec, size_t elsize)
+void *scap_vec_push(void *vec, size_t elsize, size_t *bytes)
 {
 	struct vec_any *va = vec;
 
@@ -73,6 +75,7 @@ void *scap_vec_push(void *vec, size_t elsize)
 		void *nv = realloc(va->v, cap * elsize);
 		if (!nv)
 			return NULL;
+		*bytes += (cap - va->cap) * elsize;
 		va->v = nv;
 		va->cap = cap;
 	}
@@ -125,46 +128,54 @@ SCAP_EXPORT const scap_tinfo_t *scap_proc_at(const scap_t *h, size_t idx)
 	return h && idx < h->meta.procs.n ? &h->meta.procs.v[idx] : NULL;
 }
 
-static size_t tid_hash(int64_t tid, size_t mask)
+static int cmp_slot(const void *a, const void *b)
 {
-	uint64_t x = (uint64_t)tid * 0x9E3779B97F4A7C15ull;
-	return (size_t)(x >> 32) & mask;
+	const struct scap_tid_slot *x = a, *y = b;
+	if (x->tid != y->tid)
+		return x->tid < y->tid ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx; /* stable: later entries last */
 }
 
-static int build_tid_index(struct scap_meta *m)
+/* Sorted (tid, index) pairs, built once the metadata is read: lookups are
+ * O(log n) whatever the tids (no hash to flood), and the handle is never
+ * written by a lookup. */
+int scap_meta_finish(struct scap_meta *m)
 {
-	size_t cap = 16;
-
-	while (cap < m->procs.n * 2)
-		cap *= 2;
-	m->tidx = calloc(cap, sizeof(*m->tidx));
+	free(m->tidx);
+	m->tidx = NULL;
+	m->tidx_n = 0;
+	if (!m->procs.n)
+		return 0;
+	m->tidx = malloc(m->procs.n * sizeof(*m->tidx));
 	if (!m->tidx)
 		return -1;
-	m->tidx_cap = cap;
-	for (size_t i = 0; i < m->procs.n; i++) {
-		int64_t tid = m->procs.v[i].ival[SCAP_TI_TID];
-		size_t s = tid_hash(tid, cap - 1);
-		while (m->tidx[s].idx && m->tidx[s].tid != tid)
-			s = (s + 1) & (cap - 1);
-		m->tidx[s].tid = tid; /* a later entry for the same tid wins */
-		m->tidx[s].idx = (uint32_t)(i + 1);
-	}
+	for (size_t i = 0; i < m->procs.n; i++)
+		m->tidx[i] = (struct scap_tid_slot){m->procs.v[i].ival[SCAP_TI_TID], (uint32_t)i};
+	qsort(m->tidx, m->procs.n, sizeof(*m->tidx), cmp_slot);
+	m->tidx_n = m->procs.n;
 	return 0;
 }
 
 SCAP_EXPORT const scap_tinfo_t *scap_proc_find(const scap_t *h, int64_t tid)
 {
-	struct scap_meta *m;
+	const struct scap_meta *m;
+	size_t lo = 0, hi;
 
-	if (!h || !h->meta.procs.n)
+	if (!h)
 		return NULL;
-	m = (struct scap_meta *)&h->meta; /* the index is a lazily built cache */
-	if (!m->tidx && build_tid_index(m) < 0)
+	m = &h->meta;
+	hi = m->tidx_n;
+	/* the last entry with this tid (a later entry for the same tid wins) */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (m->tidx[mid].tid <= tid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0 || m->tidx[lo - 1].tid != tid)
 		return NULL;
-	for (size_t s = tid_hash(tid, m->tidx_cap - 1); m->tidx[s].idx; s = (s + 1) & (m->tidx_cap - 1))
-		if (m->tidx[s].tid == tid)
-			return &m->procs.v[m->tidx[s].idx - 1];
-	return NULL;
+	return &m->procs.v[m->tidx[lo - 1].idx];
 }
 
 SCAP_EXPORT int64_t scap_tinfo_int(const scap_tinfo_t *t, enum scap_tinfo_field f)

@@ -68,6 +68,7 @@ bool scap_evt_type_is_large(uint16_t type);
 struct scap_arena_chunk;
 struct scap_arena {
 	struct scap_arena_chunk *head;
+	size_t bytes; /* allocated, for the metadata budget */
 };
 char *scap_arena_strndup(struct scap_arena *a, const void *s, size_t len);
 void *scap_arena_alloc(struct scap_arena *a, size_t len);
@@ -120,7 +121,7 @@ struct scap_group {
 
 struct scap_tid_slot {
 	int64_t tid;
-	uint32_t idx; /* index + 1 in procs; 0 = empty */
+	uint32_t idx; /* index in procs */
 };
 
 struct scap_meta {
@@ -132,15 +133,19 @@ struct scap_meta {
 	SCAP_VEC(struct scap_iface) ifaces;
 	SCAP_VEC(struct scap_user) users;
 	SCAP_VEC(struct scap_group) groups;
-	/* open-addressing index tid -> proc, built lazily */
+	/* tid -> proc, sorted by tid; built by scap_meta_finish() */
 	struct scap_tid_slot *tidx;
-	size_t tidx_cap;
+	size_t tidx_n;
+	size_t bytes; /* memory used by the tables, against opts.max_meta_bytes */
 	uint32_t section_version;
 };
 
 void scap_meta_reset(struct scap_meta *m);
-/* Grow a SCAP_VEC by one element; returns a zeroed slot or NULL. */
-void *scap_vec_push(void *vec, size_t elsize);
+/* Build the lookup index once a section's metadata is complete. */
+int scap_meta_finish(struct scap_meta *m);
+/* Grow a SCAP_VEC by one element; returns a zeroed slot or NULL. Growth is
+ * added to *bytes. */
+void *scap_vec_push(void *vec, size_t elsize, size_t *bytes);
 
 /* ---- the handle ---- */
 struct scap {

@@ -160,6 +160,7 @@ static const struct {
 	{"t.str bstartswith 6162", "(bstartswith t.str 0x6162)"},
 	{"t.arg.foo = foo", "(= t.arg[foo] \"foo\")"},
 	{"t.idx[3] = 3", "(= t.idx[3] 3)"},
+	{"t.arg.0 = x", "(= t.arg[0] \"x\")"},
 	{"tolower(t.str) = bash", "(= tolower(t.str) \"bash\")"},
 	{"toupper(basename(t.path)) = LS", "(= toupper(basename(t.path)) \"LS\")"},
 	{"len(t.str) > 3", "(> len(t.str) 3)"},
@@ -360,6 +361,56 @@ START_TEST(test_eval_table)
 	v.extractions = 0;
 	ck_assert_int_eq(eval(r, "t.u = 42 or t.str = x", &v), 1);
 	ck_assert_int_eq(v.extractions, 1);
+	filter_registry_free(r);
+}
+END_TEST
+
+/* ---- hostile definitions: exponential expansion is bounded ---- */
+START_TEST(test_expansion_bounds)
+{
+	filter_registry_t *r = mock_registry();
+	char name[32], cond[128];
+
+	/* m_k = m_{k-1} or m_{k-1}: 2^40 checks if expanded naively */
+	ck_assert_int_eq(filter_registry_define_macro(r, "m0", "t.u = 1"), FILTER_OK);
+	for (int k = 1; k <= 40; k++) {
+		snprintf(name, sizeof(name), "m%d", k);
+		snprintf(cond, sizeof(cond), "m%d or m%d", k - 1, k - 1);
+		ck_assert_int_eq(filter_registry_define_macro(r, name, cond), FILTER_OK);
+	}
+	int err = 0;
+	ck_assert_ptr_null(filter_compile(r, "m40", &err));
+	ck_assert_int_eq(err, FILTER_ERR_COMPILE);
+	ck_assert_ptr_nonnull(strstr(filter_registry_geterr(r), "expands to more than"));
+
+	/* l_k = (l_{k-1}, l_{k-1}) */
+	static const char *const base[] = {"x"};
+	ck_assert_int_eq(filter_registry_define_list(r, "l0", base, 1), FILTER_OK);
+	for (int k = 1; k <= 40; k++) {
+		char prev[32];
+		snprintf(name, sizeof(name), "l%d", k);
+		snprintf(prev, sizeof(prev), "l%d", k - 1);
+		const char *items[2] = {prev, prev};
+		ck_assert_int_eq(filter_registry_define_list(r, name, items, 2), FILTER_OK);
+	}
+	ck_assert_ptr_null(filter_compile(r, "t.str in (l40)", &err));
+	ck_assert_ptr_nonnull(strstr(filter_registry_geterr(r), "lists expand to more than"));
+
+	/* a long list of quoted items compiles (linear memory) and matches */
+	size_t cap = 100000 * 12 + 64, n = 0;
+	char *big = malloc(cap);
+	n += (size_t)snprintf(big + n, cap - n, "t.str in (");
+	for (int i = 0; i < 100000; i++)
+		n += (size_t)snprintf(big + n, cap - n, "%s\"v%d\"", i ? "," : "", i);
+	snprintf(big + n, cap - n, ")");
+	filter_t *f = filter_compile(r, big, &err);
+	ck_assert_msg(f != NULL, "%s", filter_registry_geterr(r));
+	struct tvals v = {.str = "v99999"};
+	ck_assert_int_eq(filter_eval(f, NULL, 1, &v), 1);
+	v.str = "v100000";
+	ck_assert_int_eq(filter_eval(f, NULL, 1, &v), 0);
+	filter_free(f);
+	free(big);
 	filter_registry_free(r);
 }
 END_TEST
@@ -591,6 +642,7 @@ Suite *filter_suite(void)
 	tcase_add_test(tc, test_rejects);
 	tcase_add_test(tc, test_eval_table);
 	tcase_add_test(tc, test_redefinition);
+	tcase_add_test(tc, test_expansion_bounds);
 	tcase_add_test(tc, test_evttypes);
 	suite_add_tcase(s, tc);
 	TCase *tcc = tcase_create("corpus");

@@ -30,5 +30,6 @@ Suite *badinput_suite(void);
 Suite *format_suite(void);
 Suite *filter_suite(void);
 Suite *evt_fields_suite(void);
+Suite *regress_suite(void);
 
 #endif

@@ -57,7 +57,8 @@
 /* Size limits (bytes of block body). */
 #define MAX_EVENT_BODY (65536u + 4096u)          /* non-LARGE event blocks */
 #define MAX_LARGE_EVENT_BODY (64u * 1024 * 1024) /* LARGE event blocks */
-#define MAX_META_BODY (1024u * 1024 * 1024)      /* metadata blocks */
+#define MAX_META_BODY (256u * 1024 * 1024)       /* metadata blocks */
+#define DEFAULT_MAX_META (512u * 1024 * 1024)
 #define DEFAULT_BUFSIZE (4u * 1024 * 1024)
 #define MIN_BUFSIZE (64u * 1024)
 
@@ -122,6 +123,8 @@ struct sf {
 	uint64_t buf_off;       /* stream offset of buf[0] */
 	size_t max_cap;
 	const struct blk_desc *last_desc; /* lookup cache: blocks come in runs */
+	size_t max_meta;
+	char gz_err[160]; /* a gzip error seen after a partial read: reported next */
 	bool eof;
 	bool in_events;
 	uint64_t n_blocks, n_skipped, n_sections;
@@ -174,14 +177,19 @@ static ssize_t sf_read(scap_t *h, struct sf *s)
 
 	if (room > INT_MAX)
 		room = INT_MAX;
+	if (s->gz_err[0])
+		return scap_seterr(h, SCAP_ERR_FORMAT, "%s", s->gz_err);
 	if (s->gz) {
 		int n = gzread(s->gz, s->buf + s->end, (unsigned)room);
 		int zerr = Z_OK;
 		const char *zmsg = gzerror(s->gz, &zerr);
 		if (n < 0 || (zerr != Z_OK && zerr != Z_STREAM_END)) {
-			return scap_seterr(h, SCAP_ERR_FORMAT,
-					   "gzip stream error after offset %" PRIu64 " of the decompressed stream: %s",
-					   s->buf_off + s->end, zmsg ? zmsg : "unknown");
+			snprintf(s->gz_err, sizeof(s->gz_err),
+				 "gzip stream error at offset %" PRIu64 " of the decompressed stream: %s",
+				 s->buf_off + s->end + (n > 0 ? (uint64_t)n : 0), zmsg ? zmsg : "unknown");
+			if (n <= 0)
+				return scap_seterr(h, SCAP_ERR_FORMAT, "%s", s->gz_err);
+			/* keep what was decompressed; the error comes with the next read */
 		}
 		r = n;
 	} else {
@@ -523,13 +531,31 @@ static int pl_tail(struct cur *c, struct scap_tinfo *t)
 	return 0;
 }
 
+/* Push an entry, within the metadata budget. */
+static void *meta_push(struct cur *c, void *vec, size_t elsize)
+{
+	struct scap_meta *m = &c->h->meta;
+	void *slot = scap_vec_push(vec, elsize, &m->bytes);
+
+	if (!slot) {
+		scap_seterr(c->h, SCAP_ERR_NOMEM, "out of memory");
+		return NULL;
+	}
+	if (m->bytes + m->arena.bytes > c->s->max_meta) {
+		CUR_FAIL(c, "entry %" PRIu32 ": the capture's metadata needs more than %zu bytes of memory "
+			 "(scap_open_opts.max_meta_bytes)", c->entry, c->s->max_meta);
+		return NULL;
+	}
+	return slot;
+}
+
 static int parse_pl(scap_t *h, struct cur *c, int v)
 {
 	while (c->end - c->pos >= 4) {
-		struct scap_tinfo *t = scap_vec_push(&h->meta.procs, sizeof(*t));
+		struct scap_tinfo *t = meta_push(c, &h->meta.procs, sizeof(*t));
 		size_t list_end = c->end;
 		if (!t)
-			return scap_seterr(h, SCAP_ERR_NOMEM, "out of memory");
+			return -1;
 		t->ival[SCAP_TI_SID] = t->ival[SCAP_TI_VPGID] = t->ival[SCAP_TI_PGID] = -1;
 		t->ival[SCAP_TI_VTID] = t->ival[SCAP_TI_VPID] = -1;
 		t->ival[SCAP_TI_LOGINUID] = 0xFFFFFFFF;
@@ -576,11 +602,11 @@ static int parse_fdl(scap_t *h, struct cur *c, int v)
 	if (cur_i64(c, "tid", &tid))
 		return -1;
 	while (c->end - c->pos >= 4) {
-		struct scap_fdinfo *f = scap_vec_push(&h->meta.fds, sizeof(*f));
+		struct scap_fdinfo *f = meta_push(c, &h->meta.fds, sizeof(*f));
 		size_t list_end = c->end;
 		uint8_t type;
 		if (!f)
-			return scap_seterr(h, SCAP_ERR_NOMEM, "out of memory");
+			return -1;
 		if (v >= 2 && cur_enter(c, true, &list_end))
 			return -1;
 		f->tid = tid;
@@ -650,11 +676,11 @@ static int parse_fdl(scap_t *h, struct cur *c, int v)
 static int parse_il(scap_t *h, struct cur *c, int v)
 {
 	while (c->end - c->pos >= 4) {
-		struct scap_iface *i = scap_vec_push(&h->meta.ifaces, sizeof(*i));
+		struct scap_iface *i = meta_push(c, &h->meta.ifaces, sizeof(*i));
 		size_t list_end = c->end;
 		uint16_t type, namelen;
 		if (!i)
-			return scap_seterr(h, SCAP_ERR_NOMEM, "out of memory");
+			return -1;
 		if (v >= 2 && cur_enter(c, false, &list_end))
 			return -1;
 		if (cur_u16(c, "type", &type) || cur_u16(c, "ifnamelen", &namelen))
@@ -693,18 +719,18 @@ static int parse_ul(scap_t *h, struct cur *c, int v)
 		if (cur_u8(c, "kind", &kind))
 			return -1;
 		if (kind == 0) {
-			struct scap_user *u = scap_vec_push(&h->meta.users, sizeof(*u));
+			struct scap_user *u = meta_push(c, &h->meta.users, sizeof(*u));
 			if (!u)
-				return scap_seterr(h, SCAP_ERR_NOMEM, "out of memory");
+				return -1;
 			if (cur_u32(c, "uid", &u->uid) || cur_u32(c, "gid", &u->gid) ||
 			    cur_str(c, "user name", 256, true, &u->name, NULL) ||
 			    cur_str(c, "homedir", 256, true, &u->homedir, NULL) ||
 			    cur_str(c, "shell", 256, true, &u->shell, NULL))
 				return -1;
 		} else {
-			struct scap_group *g = scap_vec_push(&h->meta.groups, sizeof(*g));
+			struct scap_group *g = meta_push(c, &h->meta.groups, sizeof(*g));
 			if (!g)
-				return scap_seterr(h, SCAP_ERR_NOMEM, "out of memory");
+				return -1;
 			if (cur_u32(c, "gid", &g->gid) || cur_str(c, "group name", 256, true, &g->name, NULL))
 				return -1;
 		}
@@ -758,7 +784,7 @@ static int parse_meta(scap_t *h, struct sf *s, const struct blk *b)
 
 /* Read metadata blocks until the first event block (left unread) or EOF.
  * The SHB has just been read. */
-static int sf_read_metadata(scap_t *h, struct sf *s)
+static int sf_read_metadata_blocks(scap_t *h, struct sf *s)
 {
 	struct blk b;
 
@@ -789,6 +815,15 @@ static int sf_read_metadata(scap_t *h, struct sf *s)
 	}
 }
 
+static int sf_read_metadata(scap_t *h, struct sf *s)
+{
+	int r = sf_read_metadata_blocks(h, s);
+
+	if (r == SCAP_OK && scap_meta_finish(&h->meta) < 0)
+		r = scap_seterr(h, SCAP_ERR_NOMEM, "out of memory indexing the process list");
+	return r;
+}
+
 static int sf_open(scap_t *h, const struct scap_open_opts *opts)
 {
 	struct sf *s;
@@ -811,6 +846,12 @@ static int sf_open(scap_t *h, const struct scap_open_opts *opts)
 	do
 		n = pread(s->fd, magic, 2, 0);
 	while (n < 0 && errno == EINTR);
+	if (n < 0 && errno == ESPIPE) {
+		/* a pipe: cannot peek, let zlib sniff (it reads plain data as is) */
+		magic[0] = 0x1f;
+		magic[1] = 0x8b;
+		n = 2;
+	}
 	if (n < 0) {
 		r = scap_seterr(h, SCAP_ERR_IO, "cannot read '%s': %s", opts->filename, strerror(errno));
 		goto fail;
@@ -834,6 +875,7 @@ static int sf_open(scap_t *h, const struct scap_open_opts *opts)
 	if (s->cap < MIN_BUFSIZE)
 		s->cap = MIN_BUFSIZE;
 	s->max_cap = (size_t)MAX_META_BODY + 64;
+	s->max_meta = opts->max_meta_bytes ? opts->max_meta_bytes : DEFAULT_MAX_META;
 	s->buf = malloc(s->cap);
 	if (!s->buf) {
 		r = scap_seterr(h, SCAP_ERR_NOMEM, "out of memory allocating a %zu-byte read buffer", s->cap);
@@ -854,6 +896,13 @@ static int sf_open(scap_t *h, const struct scap_open_opts *opts)
 		r = scap_seterr(h, SCAP_ERR_FORMAT,
 				"not a scap capture: block type 0x%08" PRIx32 " at offset 0 is not a section header (SHB)",
 				scap_rd32(s->buf));
+		goto fail;
+	}
+	/* a big-endian writer swaps total_length too: say so before trusting it */
+	if (sf_ensure(h, s, 12) > 0 && scap_rd32(s->buf + s->start + 8) == SHB_MAGIC_SWAPPED) {
+		r = scap_seterr(h, SCAP_ERR_FORMAT,
+				"SHB block at offset 0: byte-swapped magic 0x%08" PRIx32 ": big-endian captures are not supported",
+				SHB_MAGIC_SWAPPED);
 		goto fail;
 	}
 	r = sf_next_block(h, s, &b);
