@@ -193,9 +193,18 @@ struct evt_type_info {
 	uint8_t data_idx;
 };
 
+/* For evt.arg.NAME / evt.rawarg.NAME: the index of NAME in every known
+ * event type (-1: none), built once per distinct NAME. */
+struct arg_table {
+	struct arg_table *next;
+	char *name;
+	int8_t idx[];
+};
+
 struct evt_ctx {
 	uint32_t ntypes;
 	struct evt_type_info *types;
+	struct arg_table *args;
 	char buf[EVT_BUF_SIZE];
 };
 
@@ -532,41 +541,66 @@ static int format_arg(struct evt_ctx *c, const scap_evt_t *e, uint32_t i, const 
 	return 0;
 }
 
-/* Parameter index for evt.arg / evt.rawarg on this event, cached per field
- * use as (type + 1, index + 1) in cache[0], cache[1]. -1 when absent. */
-static int arg_index(const filter_fieldref_t *ref, const scap_evt_t *e)
+static const struct arg_table *arg_table_get(struct evt_ctx *c, const char *name, size_t len)
+{
+	struct arg_table *t;
+
+	for (t = c->args; t; t = t->next)
+		if (strlen(t->name) == len && !memcmp(t->name, name, len))
+			return t;
+	t = malloc(sizeof(*t) + c->ntypes);
+	if (!t || !(t->name = strndup(name, len))) {
+		free(t);
+		return NULL;
+	}
+	for (uint32_t type = 0; type < c->ntypes; type++)
+		t->idx[type] = (int8_t)param_index((uint16_t)type, name, len);
+	t->next = c->args;
+	c->args = t;
+	return t;
+}
+
+/* Parameter index for evt.arg / evt.rawarg on this event, or -1. By name,
+ * through a per-type table found once per field use (cache[3]); by
+ * position when the argument is a number. */
+static int arg_index(struct evt_ctx *c, const filter_fieldref_t *ref, const scap_evt_t *e)
 {
 	uint64_t *cache = filter_fieldref_cache(ref);
 	uint16_t type = scap_evt_type(e);
-	size_t alen = 0;
-	const char *arg;
 	uint32_t idx;
 
-	if (cache[0] != (uint64_t)type + 1) {
-		arg = filter_fieldref_arg(ref, &alen);
+	if (!cache[3]) {
+		size_t alen = 0;
+		const char *arg = filter_fieldref_arg(ref, &alen);
 		if (!arg)
-			idx = UINT32_MAX;
-		else if (parse_index(arg, alen, &idx))
-			; /* by position */
-		else {
-			int i = param_index(type, arg, alen);
-			idx = i < 0 ? UINT32_MAX : (uint32_t)i;
+			return -1;
+		if (parse_index(arg, alen, &idx)) {
+			cache[3] = 1;
+			cache[1] = idx;
+		} else {
+			const struct arg_table *t = arg_table_get(c, arg, alen);
+			if (!t)
+				return -1;
+			cache[3] = (uint64_t)(uintptr_t)t;
 		}
-		cache[0] = (uint64_t)type + 1;
-		cache[1] = (uint64_t)idx + 1;
 	}
-	idx = (uint32_t)(cache[1] - 1);
-	if (idx == UINT32_MAX || idx >= scap_evt_nparams(e))
+	if (cache[3] == 1)
+		idx = (uint32_t)cache[1];
+	else if (type < c->ntypes)
+		idx = (uint32_t)(int32_t)((const struct arg_table *)(uintptr_t)cache[3])->idx[type];
+	else
+		return -1; /* unknown types have no parameter names */
+	if (idx >= scap_evt_nparams(e))
 		return -1;
 	return (int)idx;
 }
 
 /* ---- evt.rawarg ------------------------------------------------------------ */
 
-static int extract_rawarg(const filter_fieldref_t *ref, const scap_evt_t *e, filter_out_t *out)
+static int extract_rawarg(struct evt_ctx *c, const filter_fieldref_t *ref, const scap_evt_t *e, filter_out_t *out)
 {
 	uint64_t *cache = filter_fieldref_cache(ref);
-	int i = arg_index(ref, e);
+	int i = arg_index(c, ref, e);
 	const void *data;
 	uint32_t len;
 	uint64_t v;
@@ -775,13 +809,13 @@ static int evt_extract(void *pctx, uint32_t id, const filter_fieldref_t *ref, co
 		filter_out_str(out, c->buf, n);
 		break;
 	case F_ARG: {
-		int i = arg_index(ref, e);
+		int i = arg_index(c, ref, e);
 		if (i >= 0 && format_arg(c, e, (uint32_t)i, &s, &n) == 0)
 			filter_out_str(out, s, n);
 		break;
 	}
 	case F_RAWARG:
-		return extract_rawarg(ref, e, out);
+		return extract_rawarg(c, ref, e, out);
 	case F_BUFFER: {
 		const void *data;
 		uint32_t len;
@@ -962,6 +996,12 @@ static void evt_destroy(void *pctx)
 	struct evt_ctx *c = pctx;
 
 	if (c) {
+		while (c->args) {
+			struct arg_table *t = c->args;
+			c->args = t->next;
+			free(t->name);
+			free(t);
+		}
 		free(c->types);
 		free(c);
 	}
