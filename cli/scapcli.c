@@ -18,7 +18,9 @@ struct cli {
 	int stats;
 	int quiet;
 	const char *cond;   /* -F */
+	const char *format; /* -p */
 	filter_t *filter;
+	filter_format_t *fmt;
 	uint32_t snaplen;
 };
 
@@ -30,6 +32,7 @@ static void usage(FILE *f)
 		"  -F, --filter COND    print only events matching a Falco-style condition\n"
 		"      --explain-filter COND  print the compiled form of COND and exit\n"
 		"      --list-fields[=markdown]  list the fields conditions can use\n"
+		"  -p, --print FORMAT   print each event as FORMAT, e.g. '%%evt.num %%proc.name %%fd.name'\n"
 		"  -n, --count N        stop after N events\n"
 		"  -q, --quiet          do not print events (use with --stats)\n"
 		"  -s, --snaplen N      bytes of buffers to print (default 80)\n"
@@ -73,7 +76,7 @@ __attribute__((format(printf, 3, 4))) static void app(char *line, size_t *n, con
 		*n = *n + (size_t)r < LINE_CAP - 1 ? *n + (size_t)r : LINE_CAP - 1;
 }
 
-static void print_event(const struct cli *c, scap_t *h, const scap_evt_t *e, uint64_t num)
+static void print_event(const struct cli *c, const sinsp_evt_t *se, const scap_evt_t *e, uint64_t num)
 {
 	char line[LINE_CAP], val[4096], tbuf[32];
 	size_t n = 0;
@@ -82,12 +85,13 @@ static void print_event(const struct cli *c, scap_t *h, const scap_evt_t *e, uin
 	struct tm tm;
 	uint16_t type = scap_evt_type(e);
 	const char *name = scap_event_name(type);
-	const scap_tinfo_t *t = scap_proc_find(h, scap_evt_tid(e));
+	const sinsp_thread_t *t = sinsp_evt_thread(se);
+	const char *comm = t && !sinsp_thread_is_placeholder(t) ? sinsp_thread_comm(t) : "<NA>";
 
 	localtime_r(&secs, &tm);
 	strftime(tbuf, sizeof(tbuf), "%H:%M:%S", &tm);
 	app(line, &n, "%" PRIu64 " %s.%09" PRIu64 " %u %s (%" PRId64 ") %c ", num, tbuf,
-	    (uint64_t)(ts % 1000000000u), scap_evt_cpu(e), t ? scap_tinfo_str(t, SCAP_TI_COMM, NULL) : "<NA>",
+	    (uint64_t)(ts % 1000000000u), scap_evt_cpu(e), comm,
 	    scap_evt_tid(e), scap_event_direction(type) == SCAP_DIR_ENTER ? '>' : '<');
 	if (name)
 		app(line, &n, "%s", name);
@@ -118,9 +122,11 @@ static int cmp_count(const void *a, const void *b)
 	return x->type < y->type ? -1 : x->type > y->type;
 }
 
-static void print_stats(scap_t *h, const uint64_t *counts, uint64_t matched, double secs)
+static void print_stats(sinsp_t *s, const uint64_t *counts, uint64_t matched, double secs)
 {
 	struct scap_stats st = {.sz = sizeof(st)};
+	struct sinsp_stats ss = {.sz = sizeof(ss)};
+	scap_t *h = sinsp_scap(s);
 	struct type_count *tc = malloc(sizeof(*tc) * MAX_TYPES);
 	size_t ntc = 0;
 
@@ -131,6 +137,11 @@ static void print_stats(scap_t *h, const uint64_t *counts, uint64_t matched, dou
 		secs > 0 ? (double)st.bytes_read / secs / 1e6 : 0.0);
 	fprintf(stderr, "blocks: %" PRIu64 " (skipped %" PRIu64 ")\nsections: %" PRIu64 "\ndrops: %" PRIu64 "\n",
 		st.n_blocks, st.n_blocks_skipped, st.n_sections, st.n_drops);
+	sinsp_get_stats(s, &ss);
+	fprintf(stderr, "threads: %" PRIu64 " (added %" PRIu64 ", exited %" PRIu64 ", evicted %" PRIu64
+		", purged %" PRIu64 ")\nfds: %" PRIu64 "\ncontainers: %" PRIu64 "\n",
+		ss.n_threads, ss.n_threads_added, ss.n_threads_removed, ss.n_threads_evicted, ss.n_threads_purged,
+		ss.n_fds, ss.n_containers);
 	if (!tc)
 		return;
 	for (uint32_t t = 0; t < MAX_TYPES; t++)
@@ -163,50 +174,78 @@ static double now_sec(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int run(struct cli *c)
+static int run(struct cli *c, filter_registry_t *reg, sinsp_t *s)
 {
-	struct scap_open_opts opts = SCAP_OPEN_OPTS_INIT;
-	char errbuf[SCAP_ERRBUF_SIZE];
-	const scap_evt_t *e;
-	uint64_t *counts = NULL, num = 0, matched = 0;
+	const sinsp_evt_t *se;
+	uint64_t *counts = NULL, matched = 0;
 	int rc, status = 0;
 	double t0 = now_sec();
+	static char line[65536];
 
-	opts.engine = "savefile";
-	opts.filename = c->file;
-	scap_t *h = scap_open(&opts, errbuf);
-	if (!h) {
-		fprintf(stderr, "scapcli: %s\n", errbuf);
-		return 1;
+	if ((c->cond && compile_filter(reg, c->cond, &c->filter)) ||
+	    (c->format && !(c->fmt = filter_format_compile(reg, c->format, NULL)))) {
+		if (c->format && !c->fmt)
+			fprintf(stderr, "scapcli: -p: %s\n", filter_registry_geterr(reg));
+		return 2;
 	}
 	if (c->stats && !(counts = calloc(MAX_TYPES, sizeof(*counts)))) {
 		fprintf(stderr, "scapcli: out of memory\n");
-		scap_close(h);
 		return 1;
 	}
-	while ((rc = scap_next(h, &e)) == SCAP_OK) {
-		uint16_t type = scap_evt_type(e);
-		num++;
+	while ((rc = sinsp_next(s, &se)) == SINSP_OK) {
+		const scap_evt_t *e = sinsp_evt_scap(se);
+		uint64_t num = sinsp_evt_num(se);
 		if (counts)
-			counts[type]++;
-		if (c->filter && filter_eval(c->filter, e, num, NULL) != 1)
+			counts[scap_evt_type(e)]++;
+		if (c->filter && filter_eval(c->filter, e, num, (void *)se) != 1)
 			continue;
 		matched++;
-		if (!c->quiet)
-			print_event(c, h, e, num);
+		if (c->fmt && !c->quiet) {
+			int n = filter_format_render(c->fmt, e, num, (void *)se, line, sizeof(line));
+			fwrite(line, 1, n < (int)sizeof(line) ? (size_t)n : sizeof(line) - 1, stdout);
+			putchar('\n');
+		} else if (!c->quiet) {
+			print_event(c, se, e, num);
+		}
 		if (c->max_events && matched >= c->max_events)
 			break;
 	}
 	fflush(stdout);
 	if (rc < 0) {
-		fprintf(stderr, "scapcli: %s: %s\n", c->file, scap_geterr(h));
+		fprintf(stderr, "scapcli: %s: %s\n", c->file, sinsp_geterr(s));
 		status = 1;
 	}
 	if (c->stats)
-		print_stats(h, counts, matched, now_sec() - t0);
+		print_stats(s, counts, matched, now_sec() - t0);
 	free(counts);
-	scap_close(h);
 	return status;
+}
+
+/* Open the capture and the state layer; register the state fields. */
+static sinsp_t *open_capture(const char *file, filter_registry_t *reg)
+{
+	struct scap_open_opts opts = SCAP_OPEN_OPTS_INIT;
+	char errbuf[SCAP_ERRBUF_SIZE];
+
+	opts.engine = "savefile";
+	opts.filename = file;
+	scap_t *h = scap_open(&opts, errbuf);
+	if (!h) {
+		fprintf(stderr, "scapcli: %s\n", errbuf);
+		return NULL;
+	}
+	sinsp_t *s = sinsp_open(h, NULL, errbuf);
+	if (!s) {
+		fprintf(stderr, "scapcli: %s\n", errbuf);
+		scap_close(h);
+		return NULL;
+	}
+	if (sinsp_add_fields(s, reg) < 0) {
+		fprintf(stderr, "scapcli: %s\n", filter_registry_geterr(reg));
+		sinsp_close(s);
+		return NULL;
+	}
+	return s;
 }
 
 int main(int argc, char **argv)
@@ -214,6 +253,7 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{"read", required_argument, NULL, 'r'}, {"filter", required_argument, NULL, 'F'},
 		{"count", required_argument, NULL, 'n'}, {"quiet", no_argument, NULL, 'q'},
+		{"print", required_argument, NULL, 'p'},
 		{"snaplen", required_argument, NULL, 's'}, {"stats", no_argument, NULL, 'S'},
 		{"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'},
 		{"explain-filter", required_argument, NULL, 'E'}, {"list-fields", optional_argument, NULL, 'L'},
@@ -226,13 +266,16 @@ int main(int argc, char **argv)
 	int opt, rc, list = 0;
 
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
-	while ((opt = getopt_long(argc, argv, "r:F:n:qs:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "r:F:p:n:qs:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'r':
 			c.file = optarg;
 			break;
 		case 'F':
 			c.cond = optarg;
+			break;
+		case 'p':
+			c.format = optarg;
 			break;
 		case 'E':
 			explain = optarg;
@@ -277,6 +320,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (list || explain) {
+		sinsp_add_fields(NULL, reg); /* the state fields, for listing and checking only */
 		rc = list ? list_fields(reg, list == 2) : compile_filter(reg, explain, &c.filter);
 		if (explain && rc == 0) {
 			char dump[65536];
@@ -292,10 +336,11 @@ int main(int argc, char **argv)
 		filter_registry_free(reg);
 		return 2;
 	}
-	rc = c.cond ? compile_filter(reg, c.cond, &c.filter) : 0;
-	if (rc == 0)
-		rc = run(&c);
+	sinsp_t *s = open_capture(c.file, reg);
+	rc = s ? run(&c, reg, s) : 1;
 	filter_free(c.filter);
+	filter_format_free(c.fmt);
+	sinsp_close(s);
 	filter_registry_free(reg);
 	return rc;
 }

@@ -184,6 +184,29 @@ SCAP_EXPORT int filter_matches_all_types(const filter_t *f);
  * Returns the full length like snprintf. */
 SCAP_EXPORT int filter_dump(const filter_t *f, char *buf, size_t buflen);
 
+/* ---- output templates ------------------------------------------------------ */
+/* A template such as "%evt.num %proc.name (%proc.aname[2]) %fd.name" (Falco
+ * output syntax: %field or %field[arg]; everything else is copied; "%%"
+ * is a literal %). Fields are resolved when the template is compiled. */
+typedef struct filter_format filter_format_t;
+
+/* Compile a template; on error NULL, *err and the registry's message (with
+ * the column of the bad field). */
+SCAP_EXPORT filter_format_t *filter_format_compile(filter_registry_t *reg, const char *tmpl, int *err);
+SCAP_EXPORT void filter_format_free(filter_format_t *fmt);
+/* Render for one event, like snprintf (full length returned, buf always
+ * NUL-terminated when buflen > 0). Values that are not available print
+ * "<NA>"; strings as they are; numbers in decimal; bools "true"/"false";
+ * addresses and networks in their usual text; list values joined by ",". */
+SCAP_EXPORT int filter_format_render(filter_format_t *fmt, const scap_evt_t *evt, uint64_t num, void *user,
+				     char *buf, size_t buflen);
+/* The fields of the template, in order (for Falco's output_fields). */
+SCAP_EXPORT size_t filter_format_field_count(const filter_format_t *fmt);
+SCAP_EXPORT const char *filter_format_field_name(const filter_format_t *fmt, size_t idx); /* "proc.aname[2]" */
+/* Render field idx alone (same conventions as filter_format_render). */
+SCAP_EXPORT int filter_format_render_field(filter_format_t *fmt, size_t idx, const scap_evt_t *evt, uint64_t num,
+					   void *user, char *buf, size_t buflen);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,22 +1,134 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * sinsp.h - umbrella header: includes the public API of libscap (capture),
- * libfilter (conditions) and libsinsp (system state). Link with
- * `pkg-config --cflags --libs libsinsp`.
+ * sinsp.h - umbrella header and the state layer.
+ *
+ * It includes the public API of libscap (capture) and libfilter
+ * (conditions), and declares libsinsp: a sinsp_t follows the event stream of
+ * a scap_t (any engine) and keeps thread, file-descriptor, user/group and
+ * container tables current, so that every event can be asked "which
+ * process, which file, which container". It registers the proc., thread.,
+ * fd., user., group., container. and k8s. fields with a libfilter registry.
+ *
+ * Link with `pkg-config --cflags --libs libsinsp`.
  */
 #ifndef SINSP_H
 #define SINSP_H
 
-#include "scap.h"
+#include <stddef.h>
+#include <stdint.h>
+
 #include "filter.h"
+#include "scap.h"
+#include "scap_export.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* Library version string. The state tables are being built (see the
- * project's issues); this release only carries the library's identity. */
+#define SINSP_OK 0
+#define SINSP_EOF 1     /* as SCAP_EOF */
+#define SINSP_TIMEOUT 2 /* as SCAP_TIMEOUT */
+
+typedef struct sinsp sinsp_t;
+typedef struct sinsp_evt sinsp_evt_t;
+typedef struct sinsp_thread sinsp_thread_t;
+typedef struct sinsp_fd sinsp_fd_t;
+
+/* Library version string. */
 SCAP_EXPORT const char *sinsp_version(void);
+
+struct sinsp_opts {
+	size_t sz;
+	/* Most threads kept (0: 262144, as upstream); past it the least
+	 * recently seen thread is evicted (counted in the stats). */
+	size_t max_threads;
+	/* Most fds kept per process (0: 4096, as upstream). */
+	size_t max_fds_per_proc;
+	/* Threads unseen for this long (event time, ns) are purged when the
+	 * table is scanned (0: 20 minutes, as upstream's thread timeout). */
+	uint64_t thread_timeout_ns;
+	/* How often (event time, ns) the table is scanned (0: 30 s). */
+	uint64_t purge_interval_ns;
+};
+#define SINSP_OPTS_INIT { .sz = sizeof(struct sinsp_opts) }
+
+/* Follow the events of h. sinsp takes ownership of h: sinsp_close()
+ * closes it. On failure returns NULL with a message in errbuf
+ * (SCAP_ERRBUF_SIZE bytes; h is then still the caller's). */
+SCAP_EXPORT sinsp_t *sinsp_open(scap_t *h, const struct sinsp_opts *opts, char *errbuf);
+SCAP_EXPORT void sinsp_close(sinsp_t *s);
+SCAP_EXPORT scap_t *sinsp_scap(sinsp_t *s);
+SCAP_EXPORT const char *sinsp_geterr(const sinsp_t *s);
+
+/* Next event, with the state updated for it. Returns SINSP_OK, SINSP_EOF,
+ * SINSP_TIMEOUT or a negative error (scap_* codes). The event is valid
+ * until the next call. */
+SCAP_EXPORT int sinsp_next(sinsp_t *s, const sinsp_evt_t **evt);
+
+/* Register the state fields (proc., thread., fd., user., group.,
+ * container., k8s.) with reg. Conditions that use them must be evaluated
+ * with the sinsp event as the user pointer:
+ *   filter_eval(f, sinsp_evt_scap(e), sinsp_evt_num(e), (void *)e)
+ * s may be NULL: the fields are then registered for listing and for
+ * checking conditions only (they extract nothing). */
+SCAP_EXPORT int sinsp_add_fields(sinsp_t *s, filter_registry_t *reg);
+
+/* ---- events ---- */
+SCAP_EXPORT const scap_evt_t *sinsp_evt_scap(const sinsp_evt_t *e);
+SCAP_EXPORT uint64_t sinsp_evt_num(const sinsp_evt_t *e); /* 1-based */
+/* The thread that produced the event (a placeholder if it was unknown),
+ * NULL for events without a thread (tid -1). */
+SCAP_EXPORT const sinsp_thread_t *sinsp_evt_thread(const sinsp_evt_t *e);
+/* The file descriptor the event is about (its fd or result), or NULL. */
+SCAP_EXPORT const sinsp_fd_t *sinsp_evt_fd(const sinsp_evt_t *e);
+SCAP_EXPORT int64_t sinsp_evt_fdnum(const sinsp_evt_t *e); /* -1 if none */
+
+/* ---- threads ---- */
+SCAP_EXPORT const sinsp_thread_t *sinsp_find_thread(const sinsp_t *s, int64_t tid);
+/* Iterate: *cursor starts at 0; returns NULL at the end. The table must not
+ * change while iterating (do not call sinsp_next in between). */
+SCAP_EXPORT const sinsp_thread_t *sinsp_thread_next(const sinsp_t *s, size_t *cursor);
+SCAP_EXPORT size_t sinsp_thread_count(const sinsp_t *s);
+SCAP_EXPORT int64_t sinsp_thread_tid(const sinsp_thread_t *t);
+SCAP_EXPORT int64_t sinsp_thread_pid(const sinsp_thread_t *t);
+SCAP_EXPORT int64_t sinsp_thread_ptid(const sinsp_thread_t *t);
+/* 1 for placeholders made for tids the stream never described. */
+SCAP_EXPORT int sinsp_thread_is_placeholder(const sinsp_thread_t *t);
+/* Process-level strings (shared by the threads of a process): "" if
+ * unknown. args is NUL-separated (length in *len). */
+SCAP_EXPORT const char *sinsp_thread_comm(const sinsp_thread_t *t);
+SCAP_EXPORT const char *sinsp_thread_exe(const sinsp_thread_t *t);
+SCAP_EXPORT const char *sinsp_thread_exepath(const sinsp_thread_t *t);
+SCAP_EXPORT const char *sinsp_thread_cwd(const sinsp_thread_t *t);
+SCAP_EXPORT const char *sinsp_thread_args(const sinsp_thread_t *t, size_t *len);
+SCAP_EXPORT const char *sinsp_thread_container_id(const sinsp_thread_t *t); /* "host" */
+SCAP_EXPORT uint32_t sinsp_thread_uid(const sinsp_thread_t *t);
+SCAP_EXPORT uint32_t sinsp_thread_gid(const sinsp_thread_t *t);
+
+/* ---- file descriptors ---- */
+/* The fd `fd` of the process of thread `tid`, or NULL. */
+SCAP_EXPORT const sinsp_fd_t *sinsp_find_fd(const sinsp_t *s, int64_t tid, int64_t fd);
+SCAP_EXPORT size_t sinsp_thread_fd_count(const sinsp_thread_t *t);
+SCAP_EXPORT int64_t sinsp_fd_num(const sinsp_fd_t *f);
+SCAP_EXPORT enum scap_fd_type sinsp_fd_type(const sinsp_fd_t *f);
+/* "/etc/passwd", "127.0.0.1:47192->127.0.0.1:80", ... */
+SCAP_EXPORT const char *sinsp_fd_name(const sinsp_fd_t *f);
+
+/* ---- counters ---- */
+struct sinsp_stats {
+	size_t sz;
+	uint64_t n_evts;
+	uint64_t n_threads;         /* in the table now */
+	uint64_t n_fds;             /* in all fd tables now */
+	uint64_t n_threads_added;
+	uint64_t n_threads_removed; /* by procexit */
+	uint64_t n_threads_evicted; /* past max_threads */
+	uint64_t n_threads_purged;  /* unseen for thread_timeout_ns */
+	uint64_t n_fds_evicted;     /* past max_fds_per_proc */
+	uint64_t n_placeholders;    /* threads created for unknown tids */
+	uint64_t n_containers;
+};
+SCAP_EXPORT int sinsp_get_stats(const sinsp_t *s, struct sinsp_stats *st);
 
 #ifdef __cplusplus
 }

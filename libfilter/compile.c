@@ -233,6 +233,18 @@ static int compile_field(struct cctx *c, const struct fsource *src, const struct
 	return 0;
 }
 
+/* For output templates (output.c): compile one field outside a condition,
+ * allocating in arena. */
+int fcompile_field(filter_registry_t *reg, struct farena *arena, const struct fsource *src,
+		   const struct ast_field *af, struct cfield *cf)
+{
+	struct filter f = {.reg = reg, .arena = *arena};
+	struct cctx c = {.reg = reg, .f = &f};
+	int rc = compile_field(&c, src, af, cf);
+	*arena = f.arena;
+	return rc;
+}
+
 /* ---- constants ---- */
 static int hexval(int ch)
 {

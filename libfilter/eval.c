@@ -364,6 +364,11 @@ static int extract(const struct cfield *cf, const struct filter_evtctx *ev, stru
 	return 0;
 }
 
+int fextract(const struct cfield *cf, const struct filter_evtctx *ev, struct filter_out *out)
+{
+	return extract(cf, ev, out);
+}
+
 /* RHS value turned into a constant of the LHS type. */
 static void as_const(uint8_t ltype, uint8_t rtype, const struct fval *r, struct cconst *c)
 {

@@ -245,4 +245,12 @@ int ftransform(struct ccheck *c, const struct cfield *cf, struct fval *vals, uin
 /* Grow a scratch buffer to at least need bytes. */
 int fgrow(uint8_t **buf, size_t *cap, size_t need);
 
+/* ---- output templates (output.c) ---- */
+/* Compile one field (transformers, argument, validation) as a condition
+ * would, allocating in arena; errors positioned at af->pos in src. */
+int fcompile_field(filter_registry_t *reg, struct farena *arena, const struct fsource *src,
+		   const struct ast_field *af, struct cfield *cf);
+/* Extract cf's values into out (out->n == 0: not available); <0 on error. */
+int fextract(const struct cfield *cf, const struct filter_evtctx *ev, struct filter_out *out);
+
 #endif

@@ -1,7 +1,319 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-#include "sinsp.h"
+/* libsinsp: the handle, the event loop and the public accessors. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sinsp_int.h"
+
+#define DEFAULT_MAX_THREADS 262144u
+#define DEFAULT_MAX_FDS 4096u
+#define DEFAULT_THREAD_TIMEOUT (20ull * 60 * 1000000000)
+#define DEFAULT_PURGE_INTERVAL (30ull * 1000000000)
 
 SCAP_EXPORT const char *sinsp_version(void)
 {
 	return SINSP_VERSION;
+}
+
+SCAP_EXPORT sinsp_t *sinsp_open(scap_t *h, const struct sinsp_opts *opts, char *errbuf)
+{
+	sinsp_t *s;
+
+	if (!h || (opts && opts->sz < sizeof(size_t))) {
+		if (errbuf)
+			snprintf(errbuf, SCAP_ERRBUF_SIZE, "sinsp_open: no capture handle, or opts->sz too small");
+		return NULL;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		if (errbuf)
+			snprintf(errbuf, SCAP_ERRBUF_SIZE, "sinsp_open: out of memory");
+		return NULL;
+	}
+	if (opts)
+		memcpy(&s->opts, opts, opts->sz < sizeof(s->opts) ? opts->sz : sizeof(s->opts));
+	s->opts.sz = sizeof(s->opts);
+	if (!s->opts.max_threads)
+		s->opts.max_threads = DEFAULT_MAX_THREADS;
+	if (!s->opts.max_fds_per_proc)
+		s->opts.max_fds_per_proc = DEFAULT_MAX_FDS;
+	if (!s->opts.thread_timeout_ns)
+		s->opts.thread_timeout_ns = DEFAULT_THREAD_TIMEOUT;
+	if (!s->opts.purge_interval_ns)
+		s->opts.purge_interval_ns = DEFAULT_PURGE_INTERVAL;
+	s->st.sz = sizeof(s->st);
+	s->containers = sinsp_containers_new();
+	if (!s->containers || sinsp_build_tables(s) < 0) {
+		if (errbuf)
+			snprintf(errbuf, SCAP_ERRBUF_SIZE, "sinsp_open: out of memory");
+		sinsp_containers_free(s->containers);
+		free(s->pidx);
+		free(s->handler);
+		free(s->keep_enter);
+		free(s);
+		return NULL;
+	}
+	s->h = h;
+	struct scap_stats st = {.sz = sizeof(st)};
+	scap_get_stats(h, &st);
+	s->section = st.n_sections;
+	sinsp_load_metadata(s);
+	return s;
+}
+
+static void finish_previous(sinsp_t *s)
+{
+	if (s->fd_to_close) {
+		struct sproc *p = s->fd_to_close_proc;
+		HASH_DEL(p->fds, s->fd_to_close);
+		p->nfds--;
+		sinsp_fd_free(s->fd_to_close);
+		s->fd_to_close = NULL;
+		sinsp_proc_unref(s, p);
+	}
+	if (s->to_remove) {
+		struct sinsp_thread *t = s->to_remove;
+		s->to_remove = NULL;
+		if (t->dead) {
+			sinsp_thread_free(s, t);
+			s->st.n_threads_removed++;
+		}
+	}
+	s->cur.thread = NULL;
+	s->cur.fd = NULL;
+}
+
+SCAP_EXPORT void sinsp_close(sinsp_t *s)
+{
+	if (!s)
+		return;
+	finish_previous(s);
+	sinsp_clear_state(s);
+	sinsp_containers_free(s->containers);
+	free(s->pidx);
+	free(s->handler);
+	free(s->keep_enter);
+	scap_close(s->h);
+	free(s);
+}
+
+SCAP_EXPORT scap_t *sinsp_scap(sinsp_t *s)
+{
+	return s ? s->h : NULL;
+}
+
+SCAP_EXPORT const char *sinsp_geterr(const sinsp_t *s)
+{
+	if (!s)
+		return "no handle";
+	return s->err[0] ? s->err : scap_geterr(s->h);
+}
+
+SCAP_EXPORT int sinsp_next(sinsp_t *s, const sinsp_evt_t **out)
+{
+	const scap_evt_t *evt;
+	int rc;
+
+	if (!s || !out)
+		return SCAP_ERR_INVAL;
+	*out = NULL;
+	finish_previous(s);
+	rc = scap_next(s->h, &evt);
+	if (rc != SCAP_OK)
+		return rc;
+	/* a concatenated capture: its new section brings its own state */
+	struct scap_stats st = {.sz = sizeof(st)};
+	scap_get_stats(s->h, &st);
+	if (st.n_sections != s->section) {
+		s->section = st.n_sections;
+		sinsp_clear_state(s);
+		sinsp_load_metadata(s);
+	}
+	uint64_t ts = scap_evt_ts(evt);
+	if (!s->last_purge)
+		s->last_purge = ts;
+	else if (ts > s->last_purge + s->opts.purge_interval_ns) {
+		sinsp_purge(s, ts);
+		s->last_purge = ts;
+	}
+	s->cur.evt = evt;
+	s->cur.num = ++s->num;
+	s->cur.s = s;
+	sinsp_parse_event(s, &s->cur);
+	if (s->cur.thread && s->cur.thread->p)
+		sinsp_resolve_container(s, s->cur.thread->p);
+	s->st.n_evts++;
+	*out = &s->cur;
+	return SINSP_OK;
+}
+
+/* ---- events ---- */
+SCAP_EXPORT const scap_evt_t *sinsp_evt_scap(const sinsp_evt_t *e)
+{
+	return e ? e->evt : NULL;
+}
+
+SCAP_EXPORT uint64_t sinsp_evt_num(const sinsp_evt_t *e)
+{
+	return e ? e->num : 0;
+}
+
+SCAP_EXPORT const sinsp_thread_t *sinsp_evt_thread(const sinsp_evt_t *e)
+{
+	return e ? e->thread : NULL;
+}
+
+SCAP_EXPORT const sinsp_fd_t *sinsp_evt_fd(const sinsp_evt_t *e)
+{
+	return e ? e->fd : NULL;
+}
+
+SCAP_EXPORT int64_t sinsp_evt_fdnum(const sinsp_evt_t *e)
+{
+	return e ? e->fdnum : -1;
+}
+
+/* ---- threads ---- */
+SCAP_EXPORT const sinsp_thread_t *sinsp_find_thread(const sinsp_t *s, int64_t tid)
+{
+	struct sinsp_thread *t = NULL;
+	if (s)
+		HASH_FIND(hh, s->threads, &tid, sizeof(tid), t);
+	return t;
+}
+
+SCAP_EXPORT const sinsp_thread_t *sinsp_thread_next(const sinsp_t *s, size_t *cursor)
+{
+	/* the cursor holds the next element (uthash's application-order list);
+	 * 0 is the start, 1 the end */
+	const struct sinsp_thread *t;
+	if (!s || !cursor || *cursor == 1)
+		return NULL;
+	t = *cursor ? (const struct sinsp_thread *)(uintptr_t)*cursor : s->threads;
+	if (t)
+		*cursor = t->hh.next ? (size_t)(uintptr_t)t->hh.next : 1;
+	return t;
+}
+
+SCAP_EXPORT size_t sinsp_thread_count(const sinsp_t *s)
+{
+	return s ? (size_t)s->nthreads : 0;
+}
+
+SCAP_EXPORT int64_t sinsp_thread_tid(const sinsp_thread_t *t)
+{
+	return t ? t->tid : -1;
+}
+
+SCAP_EXPORT int64_t sinsp_thread_pid(const sinsp_thread_t *t)
+{
+	return t ? t->pid : -1;
+}
+
+SCAP_EXPORT int64_t sinsp_thread_ptid(const sinsp_thread_t *t)
+{
+	return t ? t->ptid : -1;
+}
+
+SCAP_EXPORT int sinsp_thread_is_placeholder(const sinsp_thread_t *t)
+{
+	return t ? t->placeholder : 0;
+}
+
+static const char *nz(const char *s)
+{
+	return s ? s : "";
+}
+
+SCAP_EXPORT const char *sinsp_thread_comm(const sinsp_thread_t *t)
+{
+	return t && t->p ? nz(t->p->comm) : "";
+}
+
+SCAP_EXPORT const char *sinsp_thread_exe(const sinsp_thread_t *t)
+{
+	return t && t->p ? nz(t->p->exe) : "";
+}
+
+SCAP_EXPORT const char *sinsp_thread_exepath(const sinsp_thread_t *t)
+{
+	return t && t->p ? nz(t->p->exepath) : "";
+}
+
+SCAP_EXPORT const char *sinsp_thread_cwd(const sinsp_thread_t *t)
+{
+	return t && t->p ? nz(t->p->cwd) : "";
+}
+
+SCAP_EXPORT const char *sinsp_thread_args(const sinsp_thread_t *t, size_t *len)
+{
+	if (len)
+		*len = t && t->p ? t->p->args_len : 0;
+	return t && t->p ? nz(t->p->args) : "";
+}
+
+SCAP_EXPORT const char *sinsp_thread_container_id(const sinsp_thread_t *t)
+{
+	return t && t->p && t->p->container_id[0] ? t->p->container_id : "host";
+}
+
+SCAP_EXPORT uint32_t sinsp_thread_uid(const sinsp_thread_t *t)
+{
+	return t ? t->uid : UINT32_MAX;
+}
+
+SCAP_EXPORT uint32_t sinsp_thread_gid(const sinsp_thread_t *t)
+{
+	return t ? t->gid : UINT32_MAX;
+}
+
+/* ---- fds ---- */
+SCAP_EXPORT const sinsp_fd_t *sinsp_find_fd(const sinsp_t *s, int64_t tid, int64_t fd)
+{
+	const struct sinsp_thread *t = sinsp_find_thread(s, tid);
+	struct sinsp_fd *f = NULL;
+	if (t && t->p)
+		HASH_FIND(hh, t->p->fds, &fd, sizeof(fd), f);
+	return f;
+}
+
+SCAP_EXPORT size_t sinsp_thread_fd_count(const sinsp_thread_t *t)
+{
+	return t && t->p ? t->p->nfds : 0;
+}
+
+SCAP_EXPORT int64_t sinsp_fd_num(const sinsp_fd_t *f)
+{
+	return f ? f->fd : -1;
+}
+
+SCAP_EXPORT enum scap_fd_type sinsp_fd_type(const sinsp_fd_t *f)
+{
+	return f ? (enum scap_fd_type)f->type : SCAP_FD_UNKNOWN;
+}
+
+SCAP_EXPORT const char *sinsp_fd_name(const sinsp_fd_t *f)
+{
+	return f && f->name ? f->name : "";
+}
+
+/* ---- stats ---- */
+SCAP_EXPORT int sinsp_get_stats(const sinsp_t *s, struct sinsp_stats *st)
+{
+	struct sinsp_stats full;
+
+	if (!s || !st || st->sz < sizeof(size_t))
+		return SCAP_ERR_INVAL;
+	full = s->st;
+	full.n_threads = s->nthreads;
+	full.n_fds = 0;
+	const struct sinsp_thread *t, *tmp;
+	HASH_ITER(hh, s->threads, t, tmp)
+		if (t->p && t->pid == t->tid)
+			full.n_fds += t->p->nfds;
+	full.n_containers = sinsp_containers_count(s->containers);
+	full.sz = st->sz;
+	memcpy(st, &full, st->sz < sizeof(full) ? st->sz : sizeof(full));
+	return SCAP_OK;
 }

@@ -16,6 +16,7 @@ int main(void)
 	srunner_add_suite(sr, filter_suite());
 	srunner_add_suite(sr, evt_fields_suite());
 	srunner_add_suite(sr, regress_suite());
+	srunner_add_suite(sr, output_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -19,8 +19,6 @@ grep -q "cannot open '/nonexistent.scap'" "$tmp/err" && ok || ko "missing file m
 printf 'not a capture at all' >"$tmp/bad.scap"
 "$cli" -r "$tmp/bad.scap" 2>"$tmp/err"; [ $? -eq 1 ] && ok || ko "bad magic must exit 1"
 grep -q "offset 0" "$tmp/err" && ok || ko "bad magic message names the offset"
-"$cli" -r x -F 'proc.name=bash' 2>"$tmp/err"; [ $? -eq 2 ] && ok || ko "unsupported -F must exit 2"
-"$cli" -r x -F 'evt.type=nosuch' 2>"$tmp/err"; [ $? -eq 2 ] && ok || ko "unknown type must exit 2"
 
 # filters: compiled form, errors with a caret, field listing
 [ "$("$cli" --explain-filter 'evt.type=open and not (evt.cpu>1 or evt.dir=<)')" = \
@@ -43,6 +41,15 @@ else
 	"$cli" -r "$cap/falco_connect_localhost.scap" -F 'evt.type = connect' >"$tmp/out" && ok || ko "connect run"
 	grep -q '< connect res=-115(EINPROGRESS) tuple=127.0.0.1:47192->127.0.0.1:80$' "$tmp/out" && ok || { ko "connect line"; cat "$tmp/out"; }
 	[ "$(wc -l <"$tmp/out")" -eq 2 ] && ok || ko "connect: 2 events"
+	"$cli" -r "$cap/libs_sample.scap" -F 'proc.nme=bash' 2>"$tmp/err"; [ $? -eq 2 ] && ok || ko "unknown field must exit 2"
+	"$cli" -r "$cap/libs_sample.scap" -F 'evt.type=nosuch' 2>"$tmp/err"; [ $? -eq 2 ] && ok || ko "unknown type must exit 2"
+	"$cli" -r "$cap/libs_sample.scap" -p '%proc.nme' 2>"$tmp/err"; [ $? -eq 2 ] && ok || ko "bad -p must exit 2"
+	# state fields and -p (scap-format.md §10.2; expected/libs_curl_google.*)
+	[ "$("$cli" -r "$cap/falco_connect_localhost.scap" -F 'evt.type=connect and evt.dir=<' \
+	    -p '%fd.num %fd.name %fd.lport %fd.rport %fd.l4proto %fd.is_server')" = \
+	  "4 127.0.0.1:47192->127.0.0.1:80 47192 80 tcp false" ] && ok || ko "-p fd fields"
+	[ "$("$cli" -r "$cap/libs_curl_google.scap" -F 'proc.name=curl and evt.type=execve' -p '%proc.cmdline|%proc.pname|%proc.cwd')" = \
+	  "curl -6 http://www.google.com|bash|/home/ubuntu" ] && ok || ko "-p proc fields"
 	# a compound filter: the failed connects of the curl capture
 	[ "$("$cli" -r "$cap/libs_curl_google.scap" -F 'evt.type=connect and evt.rawres < 0' | cut -d' ' -f1 | tr '\n' ' ')" = \
 	  "1057 1063 1273 " ] && ok || ko "compound -F"

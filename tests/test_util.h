@@ -31,5 +31,6 @@ Suite *format_suite(void);
 Suite *filter_suite(void);
 Suite *evt_fields_suite(void);
 Suite *regress_suite(void);
+Suite *output_suite(void);
 
 #endif

@@ -1,0 +1,445 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The state fields (proc., thread., fd., user., group., container., k8s.),
+ * registered with a libfilter registry as a provider. */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sinsp_int.h"
+
+enum fid {
+	P_PID, P_PPID, P_VPID, P_NAME, P_EXE, P_EXEPATH, P_CMDLINE, P_ARGS, P_CWD, P_TTY, P_SID, P_VPGID,
+	P_LOGINUID, P_PNAME, P_PCMDLINE, P_PEXE, P_PEXEPATH, P_ANAME, P_APID, P_DURATION, P_IS_PLACEHOLDER,
+	T_TID, T_VTID, T_ISMAIN,
+	FD_NUM, FD_TYPE, FD_TYPECHAR, FD_NAME, FD_NAMERAW, FD_DIRECTORY, FD_FILENAME, FD_SIP, FD_CIP, FD_SPORT,
+	FD_CPORT, FD_LIP, FD_RIP, FD_LPORT, FD_RPORT, FD_IP, FD_PORT, FD_L4PROTO, FD_SOCKFAMILY, FD_IS_SERVER,
+	FD_NET, FD_CNET, FD_SNET, FD_LNET, FD_RNET, FD_INO,
+	U_UID, U_NAME, U_HOME, U_SHELL, U_LOGINUID, U_LOGINNAME, G_GID, G_NAME,
+	C_ID, C_NAME, C_IMAGE, C_REPO, C_TAG, C_DIGEST, C_TYPE, C_PRIVILEGED, C_MOUNTS, K_POD, K_NS,
+};
+
+static const struct {
+	const char *name;
+	enum filter_ftype type;
+	uint32_t flags;
+	uint32_t id;
+	const char *desc;
+} fields[] = {
+	{"proc.pid", FILTER_T_INT64, 0, P_PID, "id of the process of the event's thread"},
+	{"proc.ppid", FILTER_T_INT64, 0, P_PPID, "id of the parent process"},
+	{"proc.vpid", FILTER_T_INT64, 0, P_VPID, "process id as seen from its own pid namespace"},
+	{"proc.name", FILTER_T_STRING, 0, P_NAME, "process name (the comm: at most 16 characters)"},
+	{"proc.exe", FILTER_T_STRING, 0, P_EXE, "first command-line argument (argv[0])"},
+	{"proc.exepath", FILTER_T_STRING, 0, P_EXEPATH, "full path of the executable"},
+	{"proc.cmdline", FILTER_T_STRING, 0, P_CMDLINE, "proc.name followed by the arguments"},
+	{"proc.args", FILTER_T_STRING, 0, P_ARGS, "arguments (argv[1..]) separated by spaces"},
+	{"proc.cwd", FILTER_T_STRING, 0, P_CWD, "current working directory"},
+	{"proc.tty", FILTER_T_INT64, 0, P_TTY, "controlling terminal (0 if none)"},
+	{"proc.sid", FILTER_T_INT64, 0, P_SID, "session id"},
+	{"proc.vpgid", FILTER_T_INT64, 0, P_VPGID, "process group id as seen from its pid namespace"},
+	{"proc.loginuid", FILTER_T_INT64, 0, P_LOGINUID, "audit login uid (-1 if unset)"},
+	{"proc.pname", FILTER_T_STRING, 0, P_PNAME, "name of the parent process"},
+	{"proc.pcmdline", FILTER_T_STRING, 0, P_PCMDLINE, "command line of the parent process"},
+	{"proc.pexe", FILTER_T_STRING, 0, P_PEXE, "argv[0] of the parent process"},
+	{"proc.pexepath", FILTER_T_STRING, 0, P_PEXEPATH, "executable path of the parent process"},
+	{"proc.aname", FILTER_T_STRING, FILTER_FIELD_ARG_ALLOWED | FILTER_FIELD_ARG_INDEX | FILTER_FIELD_ANY, P_ANAME,
+	 "name of an ancestor: [0] the process, [1] its parent, ...; without index, any ancestor matches"},
+	{"proc.apid", FILTER_T_INT64, FILTER_FIELD_ARG_ALLOWED | FILTER_FIELD_ARG_INDEX | FILTER_FIELD_ANY, P_APID,
+	 "pid of an ancestor: [0] the process, [1] its parent, ...; without index, any ancestor matches"},
+	{"proc.duration", FILTER_T_RELTIME, 0, P_DURATION, "ns since the process started (if its start was seen)"},
+	{"proc.is_placeholder", FILTER_T_BOOL, 0, P_IS_PLACEHOLDER,
+	 "true when the thread was never described by the stream (its fields are <NA>)"},
+	{"thread.tid", FILTER_T_INT64, 0, T_TID, "thread id"},
+	{"thread.vtid", FILTER_T_INT64, 0, T_VTID, "thread id as seen from its pid namespace"},
+	{"thread.ismain", FILTER_T_BOOL, 0, T_ISMAIN, "true for the main thread of its process"},
+	{"fd.num", FILTER_T_INT64, 0, FD_NUM, "number of the fd the event is about"},
+	{"fd.type", FILTER_T_STRING, 0, FD_TYPE, "fd type: file, directory, ipv4, ipv6, unix, pipe, event, ..."},
+	{"fd.typechar", FILTER_T_STRING, 0, FD_TYPECHAR, "fd type as one character: f d 4 6 u p e s l i t n b r m"},
+	{"fd.name", FILTER_T_STRING, 0, FD_NAME, "full name: absolute path, or the connection 1.2.3.4:5->6.7.8.9:10"},
+	{"fd.nameraw", FILTER_T_STRING, 0, FD_NAMERAW, "name as given to the syscall, before path resolution"},
+	{"fd.directory", FILTER_T_STRING, 0, FD_DIRECTORY, "directory of a file fd"},
+	{"fd.filename", FILTER_T_STRING, 0, FD_FILENAME, "base name of a file fd"},
+	{"fd.sip", FILTER_T_IPADDR, 0, FD_SIP, "server IP address"},
+	{"fd.cip", FILTER_T_IPADDR, 0, FD_CIP, "client IP address"},
+	{"fd.sport", FILTER_T_UINT64, 0, FD_SPORT, "server port"},
+	{"fd.cport", FILTER_T_UINT64, 0, FD_CPORT, "client port"},
+	{"fd.lip", FILTER_T_IPADDR, 0, FD_LIP, "local IP address"},
+	{"fd.rip", FILTER_T_IPADDR, 0, FD_RIP, "remote IP address"},
+	{"fd.lport", FILTER_T_UINT64, 0, FD_LPORT, "local port"},
+	{"fd.rport", FILTER_T_UINT64, 0, FD_RPORT, "remote port"},
+	{"fd.ip", FILTER_T_IPADDR, FILTER_FIELD_ANY | FILTER_FIELD_FILTER_ONLY, FD_IP, "either endpoint's IP address"},
+	{"fd.port", FILTER_T_UINT64, FILTER_FIELD_ANY | FILTER_FIELD_FILTER_ONLY, FD_PORT, "either endpoint's port"},
+	{"fd.l4proto", FILTER_T_STRING, 0, FD_L4PROTO, "transport protocol: tcp, udp, icmp, raw"},
+	{"fd.sockfamily", FILTER_T_STRING, 0, FD_SOCKFAMILY, "socket family: ip or unix"},
+	{"fd.is_server", FILTER_T_BOOL, 0, FD_IS_SERVER, "true if the local end is the server"},
+	{"fd.net", FILTER_T_IPNET, FILTER_FIELD_ANY | FILTER_FIELD_FILTER_ONLY, FD_NET, "either endpoint is in this network"},
+	{"fd.cnet", FILTER_T_IPNET, FILTER_FIELD_FILTER_ONLY, FD_CNET, "the client is in this network"},
+	{"fd.snet", FILTER_T_IPNET, FILTER_FIELD_FILTER_ONLY, FD_SNET, "the server is in this network"},
+	{"fd.lnet", FILTER_T_IPNET, FILTER_FIELD_FILTER_ONLY, FD_LNET, "the local end is in this network"},
+	{"fd.rnet", FILTER_T_IPNET, FILTER_FIELD_FILTER_ONLY, FD_RNET, "the remote end is in this network"},
+	{"fd.ino", FILTER_T_UINT64, 0, FD_INO, "inode number, when known"},
+	{"user.uid", FILTER_T_UINT64, 0, U_UID, "user id of the thread"},
+	{"user.name", FILTER_T_STRING, 0, U_NAME, "user name"},
+	{"user.homedir", FILTER_T_STRING, 0, U_HOME, "home directory of the user"},
+	{"user.shell", FILTER_T_STRING, 0, U_SHELL, "shell of the user"},
+	{"user.loginuid", FILTER_T_INT64, 0, U_LOGINUID, "audit login uid (-1 if unset)"},
+	{"user.loginname", FILTER_T_STRING, 0, U_LOGINNAME, "name of the login user"},
+	{"group.gid", FILTER_T_UINT64, 0, G_GID, "group id of the thread"},
+	{"group.name", FILTER_T_STRING, 0, G_NAME, "group name"},
+	{"container.id", FILTER_T_STRING, 0, C_ID, "container id (12 hex characters), or host"},
+	{"container.name", FILTER_T_STRING, 0, C_NAME, "container name, or host"},
+	{"container.image", FILTER_T_STRING, 0, C_IMAGE, "container image"},
+	{"container.image.repository", FILTER_T_STRING, 0, C_REPO, "container image repository"},
+	{"container.image.tag", FILTER_T_STRING, 0, C_TAG, "container image tag"},
+	{"container.image.digest", FILTER_T_STRING, 0, C_DIGEST, "container image digest"},
+	{"container.type", FILTER_T_STRING, 0, C_TYPE, "container runtime: docker, containerd, cri-o, podman, ..."},
+	{"container.privileged", FILTER_T_BOOL, 0, C_PRIVILEGED, "true for a privileged container"},
+	{"container.mounts", FILTER_T_STRING, 0, C_MOUNTS,
+	 "mounts as source:destination:mode:rw:propagation, comma separated"},
+	{"k8s.pod.name", FILTER_T_STRING, 0, K_POD, "Kubernetes pod name (from the container labels)"},
+	{"k8s.ns.name", FILTER_T_STRING, 0, K_NS, "Kubernetes namespace (from the container labels)"},
+};
+
+static void out_cstr(filter_out_t *out, const char *s)
+{
+	if (s)
+		filter_out_str(out, s, strlen(s));
+}
+
+/* "a b c" from NUL-separated args, into buf. */
+static size_t join_args(char *buf, size_t cap, size_t off, const char *args, size_t len)
+{
+	for (size_t i = 0; i < len && off + 1 < cap; i++) {
+		char c = args[i];
+		if (c == 0) {
+			if (i + 1 == len)
+				break; /* the trailing NUL */
+			c = ' ';
+		}
+		buf[off++] = c;
+	}
+	buf[off] = 0;
+	return off;
+}
+
+static size_t cmdline(char *buf, size_t cap, const struct sproc *p)
+{
+	size_t n = (size_t)snprintf(buf, cap, "%s", p->comm ? p->comm : "");
+	if (n >= cap)
+		n = cap - 1;
+	if (p->args_len && n + 1 < cap) {
+		buf[n++] = ' ';
+		n = join_args(buf, cap, n, p->args, p->args_len);
+	}
+	return n;
+}
+
+static const struct sinsp_thread *parent_of(const sinsp_t *s, const struct sinsp_thread *t)
+{
+	struct sinsp_thread *p = NULL;
+	if (t && t->ptid > 0 && t->ptid != t->tid) {
+		int64_t ptid = t->ptid;
+		HASH_FIND(hh, s->threads, &ptid, sizeof(ptid), p);
+	}
+	return p;
+}
+
+static const char *fd_type_name(uint8_t type, char *typechar)
+{
+	static const struct {
+		const char *name;
+		char c;
+	} names[SCAP_FD_TYPE_MAX] = {
+		[SCAP_FD_UNKNOWN] = {"unknown", 'o'}, [SCAP_FD_FILE] = {"file", 'f'},
+		[SCAP_FD_DIRECTORY] = {"directory", 'd'}, [SCAP_FD_IPV4_SOCK] = {"ipv4", '4'},
+		[SCAP_FD_IPV6_SOCK] = {"ipv6", '6'}, [SCAP_FD_IPV4_SERVSOCK] = {"ipv4", '4'},
+		[SCAP_FD_IPV6_SERVSOCK] = {"ipv6", '6'}, [SCAP_FD_FIFO] = {"pipe", 'p'},
+		[SCAP_FD_UNIX_SOCK] = {"unix", 'u'}, [SCAP_FD_EVENT] = {"event", 'e'},
+		[SCAP_FD_UNSUPPORTED] = {"unknown", 'o'}, [SCAP_FD_SIGNALFD] = {"signalfd", 's'},
+		[SCAP_FD_EVENTPOLL] = {"eventpoll", 'l'}, [SCAP_FD_INOTIFY] = {"inotify", 'i'},
+		[SCAP_FD_TIMERFD] = {"timerfd", 't'}, [SCAP_FD_NETLINK] = {"netlink", 'n'},
+		[SCAP_FD_FILE_V2] = {"file", 'f'}, [SCAP_FD_BPF] = {"bpf", 'b'},
+		[SCAP_FD_USERFAULTFD] = {"userfaultfd", 'u'}, [SCAP_FD_IOURING] = {"io_uring", 'r'},
+		[SCAP_FD_MEMFD] = {"memfd", 'm'}, [SCAP_FD_PIDFD] = {"pidfd", 'P'},
+	};
+	if (type >= SCAP_FD_TYPE_MAX)
+		type = SCAP_FD_UNKNOWN;
+	*typechar = names[type].c;
+	return names[type].name;
+}
+
+static bool is_ip(const struct sinsp_fd *f)
+{
+	return (f->type == SCAP_FD_IPV4_SOCK || f->type == SCAP_FD_IPV6_SOCK) && f->iplen;
+}
+
+static int fd_field(sinsp_t *s, const struct sinsp_evt *e, uint32_t id, filter_out_t *out)
+{
+	const struct sinsp_fd *f = e->fd;
+	char tc;
+
+	if (id == FD_NUM) {
+		if (e->fdnum >= 0)
+			filter_out_i64(out, e->fdnum);
+		return 0;
+	}
+	if (!f)
+		return 0;
+	bool server = f->role == ROLE_SERVER;
+	switch (id) {
+	case FD_TYPE: out_cstr(out, fd_type_name(f->type, &tc)); break;
+	case FD_TYPECHAR: fd_type_name(f->type, &tc); s->scratch[0] = tc; filter_out_str(out, s->scratch, 1); break;
+	case FD_NAME:
+		if (f->name)
+			filter_out_str(out, f->name, f->name_len);
+		break;
+	case FD_NAMERAW: {
+		/* the name as the open-family event gave it, else the stored name */
+		if (e->evt && e->thread) {
+			const char *name;
+			uint32_t len;
+			uint16_t type = scap_evt_type(e->evt);
+			int i = type < s->ntypes ? s->pidx[type][PN_NAME] : -1;
+			const void *d;
+			if (i >= 0 && (f->type == SCAP_FD_FILE || f->type == SCAP_FD_DIRECTORY) &&
+			    scap_evt_param(e->evt, (uint32_t)i, &d, &len) == SCAP_OK && len) {
+				name = d;
+				filter_out_str(out, name, strnlen(name, len));
+				break;
+			}
+		}
+		if (f->name)
+			filter_out_str(out, f->name, f->name_len);
+		break;
+	}
+	case FD_DIRECTORY:
+	case FD_FILENAME: {
+		if ((f->type != SCAP_FD_FILE && f->type != SCAP_FD_DIRECTORY) || !f->name)
+			break;
+		const char *slash = memrchr(f->name, '/', f->name_len);
+		if (!slash)
+			break;
+		if (id == FD_FILENAME)
+			filter_out_str(out, slash + 1, f->name_len - (size_t)(slash + 1 - f->name));
+		else
+			filter_out_str(out, f->name, slash == f->name ? 1 : (size_t)(slash - f->name));
+		break;
+	}
+	case FD_INO:
+		if (f->ino)
+			filter_out_u64(out, f->ino);
+		break;
+	case FD_L4PROTO:
+		if (is_ip(f)) {
+			static const char *const protos[] = {NULL, NULL, "tcp", "udp", "icmp", "raw"};
+			if (f->l4proto < 6 && protos[f->l4proto])
+				out_cstr(out, protos[f->l4proto]);
+		}
+		break;
+	case FD_SOCKFAMILY:
+		if (is_ip(f))
+			out_cstr(out, "ip");
+		else if (f->type == SCAP_FD_UNIX_SOCK)
+			out_cstr(out, "unix");
+		break;
+	case FD_IS_SERVER:
+		if (is_ip(f))
+			filter_out_bool(out, server);
+		break;
+	default: {
+		if (!is_ip(f))
+			break;
+		bool have_client = f->role != ROLE_SERVER || f->cport; /* a bound socket has no client yet */
+		const uint8_t *cip = f->cip, *sip = f->sip;
+		const uint8_t *lip = server ? sip : cip, *rip = server ? cip : sip;
+		uint16_t lport = server ? f->sport : f->cport, rport = server ? f->cport : f->sport;
+		bool have_remote = server ? have_client : true;
+		switch (id) {
+		case FD_SIP: case FD_SNET: filter_out_ip(out, sip, f->iplen); break;
+		case FD_CIP: case FD_CNET: if (have_client) filter_out_ip(out, cip, f->iplen); break;
+		case FD_SPORT: filter_out_u64(out, f->sport); break;
+		case FD_CPORT: if (have_client) filter_out_u64(out, f->cport); break;
+		case FD_LIP: case FD_LNET: filter_out_ip(out, lip, f->iplen); break;
+		case FD_RIP: case FD_RNET: if (have_remote) filter_out_ip(out, rip, f->iplen); break;
+		case FD_LPORT: filter_out_u64(out, lport); break;
+		case FD_RPORT: if (have_remote) filter_out_u64(out, rport); break;
+		case FD_IP: case FD_NET:
+			if (have_client)
+				filter_out_ip(out, cip, f->iplen);
+			filter_out_ip(out, sip, f->iplen);
+			break;
+		case FD_PORT:
+			if (have_client)
+				filter_out_u64(out, f->cport);
+			filter_out_u64(out, f->sport);
+			break;
+		default: break;
+		}
+	}
+	}
+	return 0;
+}
+
+static int container_field(sinsp_t *s, const struct sinsp_thread *t, uint32_t id, filter_out_t *out)
+{
+	const char *cid = sinsp_thread_container_id(t);
+	bool host = !strcmp(cid, "host");
+	const struct sinsp_container *c = host ? NULL : sinsp_containers_find(s->containers, cid);
+
+	switch (id) {
+	case C_ID: out_cstr(out, cid); break;
+	case C_NAME: out_cstr(out, host ? "host" : c ? sinsp_container_name(c) : NULL); break;
+	case C_TYPE:
+		if (!host)
+			out_cstr(out, c ? sinsp_container_type_str(c) : sinsp_container_type_name(t->p->container_type));
+		break;
+	case C_IMAGE: if (c) out_cstr(out, sinsp_container_image(c)); break;
+	case C_REPO: if (c) out_cstr(out, sinsp_container_image_repo(c)); break;
+	case C_TAG: if (c) out_cstr(out, sinsp_container_image_tag(c)); break;
+	case C_DIGEST: if (c) out_cstr(out, sinsp_container_image_digest(c)); break;
+	case C_PRIVILEGED: {
+		int priv = c ? sinsp_container_privileged(c) : -1;
+		if (priv >= 0)
+			filter_out_bool(out, priv);
+		break;
+	}
+	case C_MOUNTS: if (c) out_cstr(out, sinsp_container_mounts(c)); break;
+	case K_POD: if (c) out_cstr(out, sinsp_container_k8s_pod_name(c)); break;
+	case K_NS: if (c) out_cstr(out, sinsp_container_k8s_ns_name(c)); break;
+	default: break;
+	}
+	return 0;
+}
+
+static int extract(void *pctx, uint32_t id, const filter_fieldref_t *ref, const filter_evtctx_t *ev,
+		   filter_out_t *out)
+{
+	sinsp_t *s = pctx;
+	const struct sinsp_evt *e = filter_evtctx_user(ev);
+	if (!s || !e || e->s != s)
+		return 0; /* not a sinsp event of this handle: nothing available */
+	if (id >= FD_NUM && id <= FD_INO)
+		return fd_field(s, e, id, out);
+	const struct sinsp_thread *t = e->thread;
+	if (!t || !t->p)
+		return 0;
+	const struct sproc *p = t->p;
+	const struct sinsp_thread *par;
+	size_t n;
+
+	if (t->placeholder && id != T_TID && id != P_IS_PLACEHOLDER)
+		return 0; /* <NA>: the stream never described this thread */
+	switch (id) {
+	case P_PID: filter_out_i64(out, t->pid); break;
+	case P_PPID:
+		if ((par = parent_of(s, t)))
+			filter_out_i64(out, par->pid);
+		else if (t->ptid >= 0)
+			filter_out_i64(out, t->ptid);
+		break;
+	case P_VPID: if (t->vpid >= 0) filter_out_i64(out, t->vpid); break;
+	case P_NAME: out_cstr(out, p->comm); break;
+	case P_EXE: out_cstr(out, p->exe); break;
+	case P_EXEPATH: out_cstr(out, p->exepath); break;
+	case P_CMDLINE:
+		n = cmdline(s->scratch, sizeof(s->scratch), p);
+		filter_out_str(out, s->scratch, n);
+		break;
+	case P_ARGS:
+		n = join_args(s->scratch, sizeof(s->scratch), 0, p->args ? p->args : "", p->args_len);
+		filter_out_str(out, s->scratch, n);
+		break;
+	case P_CWD: out_cstr(out, p->cwd); break;
+	case P_TTY: filter_out_i64(out, t->tty); break;
+	case P_SID: if (t->sid >= 0) filter_out_i64(out, t->sid); break;
+	case P_VPGID: if (t->vpgid >= 0) filter_out_i64(out, t->vpgid); break;
+	case P_LOGINUID:
+	case U_LOGINUID: filter_out_i64(out, t->loginuid == UINT32_MAX ? -1 : (int64_t)t->loginuid); break;
+	case P_PNAME: case P_PCMDLINE: case P_PEXE: case P_PEXEPATH:
+		par = parent_of(s, t);
+		if (!par || !par->p || par->placeholder)
+			break;
+		if (id == P_PNAME) out_cstr(out, par->p->comm);
+		else if (id == P_PEXE) out_cstr(out, par->p->exe);
+		else if (id == P_PEXEPATH) out_cstr(out, par->p->exepath);
+		else {
+			n = cmdline(s->scratch, sizeof(s->scratch), par->p);
+			filter_out_str(out, s->scratch, n);
+		}
+		break;
+	case P_ANAME:
+	case P_APID: {
+		int64_t want = filter_fieldref_argnum(ref);
+		const struct sinsp_thread *a = t;
+		for (int64_t level = 0; a && level < 256; level++) {
+			bool take = want < 0 ? level > 0 : level == want;
+			if (take && !a->placeholder && a->p) {
+				if (id == P_ANAME)
+					out_cstr(out, a->p->comm);
+				else
+					filter_out_i64(out, a->pid);
+				if (want >= 0)
+					break;
+			}
+			a = parent_of(s, a);
+		}
+		break;
+	}
+	case P_DURATION: {
+		uint64_t now = e->evt ? scap_evt_ts(e->evt) : 0;
+		if (t->clone_ts && now >= t->clone_ts)
+			filter_out_u64(out, now - t->clone_ts);
+		break;
+	}
+	case P_IS_PLACEHOLDER: filter_out_bool(out, t->placeholder); break;
+	case T_TID: filter_out_i64(out, t->tid); break;
+	case T_VTID: if (t->vtid >= 0) filter_out_i64(out, t->vtid); break;
+	case T_ISMAIN: filter_out_bool(out, t->tid == t->pid); break;
+	case U_UID: if (t->uid != UINT32_MAX) filter_out_u64(out, t->uid); break;
+	case U_NAME: case U_HOME: case U_SHELL: {
+		const struct suser *u = sinsp_find_user(s, t->uid);
+		if (u)
+			out_cstr(out, id == U_NAME ? u->name : id == U_HOME ? u->home : u->shell);
+		break;
+	}
+	case U_LOGINNAME: {
+		const struct suser *u = t->loginuid != UINT32_MAX ? sinsp_find_user(s, t->loginuid) : NULL;
+		if (u)
+			out_cstr(out, u->name);
+		break;
+	}
+	case G_GID: if (t->gid != UINT32_MAX) filter_out_u64(out, t->gid); break;
+	case G_NAME: {
+		const struct suser *g = sinsp_find_group(s, t->gid);
+		if (g)
+			out_cstr(out, g->name);
+		break;
+	}
+	default:
+		return container_field(s, t, id, out);
+	}
+	return 0;
+}
+
+SCAP_EXPORT int sinsp_add_fields(sinsp_t *s, filter_registry_t *reg)
+{
+	struct filter_provider_opts o = FILTER_PROVIDER_OPTS_INIT;
+	int prov, rc;
+
+	if (!reg)
+		return SCAP_ERR_INVAL;
+	o.name = "sinsp";
+	o.extract = extract;
+	o.ctx = s;
+	prov = filter_registry_add_provider(reg, &o);
+	if (prov < 0)
+		return prov;
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		rc = filter_registry_add_field(reg, prov, fields[i].name, fields[i].type, fields[i].flags, fields[i].id,
+					       fields[i].desc);
+		if (rc < 0)
+			return rc;
+	}
+	return SCAP_OK;
+}

@@ -1,0 +1,1208 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * State updates: the thread, fd, user/group and container tables follow the
+ * events. Parameters are found by name through a per-type table, so every
+ * version of an event is handled alike, and exit events of old captures that
+ * lack a parameter take it from the thread's preceding enter event (the way
+ * upstream's converter does).
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sinsp_int.h"
+
+static const char *const pnames[PN_MAX] = {
+	"res", "fd", "name", "flags", "mode", "dirfd", "path", "exe", "args", "tid", "pid", "ptid", "cwd", "comm",
+	"cgroups", "uid", "gid", "vtid", "vpid", "loginuid", "tty", "vpgid", "pgid", "trusted_exepath", "euid",
+	"egid", "oldfd", "newfd", "cmd", "fd1", "fd2", "ino", "domain", "type", "proto", "tuple", "addr", "option",
+	"arg2_str", "json", "id", "image", "home", "shell", "filename", "pathname",
+};
+
+enum handler {
+	H_NONE, H_CLONE, H_EXECVE, H_PROCEXIT, H_CHDIR, H_FCHDIR, H_SETUID, H_SETGID, H_SETRESUID, H_SETRESGID,
+	H_SETSID, H_PRCTL, H_OPEN, H_CLOSE, H_DUP, H_FCNTL, H_PIPE, H_SOCKET, H_SOCKETPAIR, H_BIND, H_CONNECT,
+	H_ACCEPT, H_EVENTFD, H_SIGNALFD, H_TIMERFD, H_INOTIFY, H_EPOLL, H_MEMFD, H_USERFAULTFD, H_IOURING,
+	H_PIDFD, H_CONTAINER, H_USERADDED, H_GROUPADDED, H_MAX
+};
+
+static const struct {
+	const char *name;
+	uint8_t h;
+} handlers[] = {
+	{"clone", H_CLONE}, {"fork", H_CLONE}, {"vfork", H_CLONE}, {"clone3", H_CLONE},
+	{"execve", H_EXECVE}, {"execveat", H_EXECVE}, {"procexit", H_PROCEXIT}, {"chdir", H_CHDIR},
+	{"fchdir", H_FCHDIR}, {"setuid", H_SETUID}, {"setgid", H_SETGID}, {"setresuid", H_SETRESUID},
+	{"setresgid", H_SETRESGID}, {"setsid", H_SETSID}, {"prctl", H_PRCTL}, {"open", H_OPEN},
+	{"openat", H_OPEN}, {"openat2", H_OPEN}, {"creat", H_OPEN}, {"open_by_handle_at", H_OPEN},
+	{"close", H_CLOSE}, {"dup", H_DUP}, {"dup2", H_DUP}, {"dup3", H_DUP}, {"fcntl", H_FCNTL},
+	{"pipe", H_PIPE}, {"pipe2", H_PIPE}, {"socket", H_SOCKET}, {"socketpair", H_SOCKETPAIR},
+	{"bind", H_BIND}, {"connect", H_CONNECT}, {"accept", H_ACCEPT}, {"accept4", H_ACCEPT},
+	{"eventfd", H_EVENTFD}, {"eventfd2", H_EVENTFD}, {"signalfd", H_SIGNALFD}, {"signalfd4", H_SIGNALFD},
+	{"timerfd_create", H_TIMERFD}, {"inotify_init", H_INOTIFY}, {"inotify_init1", H_INOTIFY},
+	{"epoll_create", H_EPOLL}, {"epoll_create1", H_EPOLL}, {"memfd_create", H_MEMFD},
+	{"userfaultfd", H_USERFAULTFD}, {"io_uring_setup", H_IOURING}, {"pidfd_open", H_PIDFD},
+	{"container", H_CONTAINER}, {"useradded", H_USERADDED}, {"groupadded", H_GROUPADDED},
+};
+
+/* scap's clone flags (scap-format.md §10.6) and open flags (§10.3) */
+#define PPM_CL_CLONE_FILES (1u << 0)
+#define PPM_CL_CLONE_THREAD (1u << 13)
+#define PPM_O_DIRECTORY (1u << 10)
+#define PPM_AF_UNIX 1
+#define PPM_AF_INET 2
+#define PPM_AF_INET6 10
+#define PPM_AF_NETLINK 16
+#define PR_SET_NAME 15
+#define F_DUPFD 0
+#define F_DUPFD_CLOEXEC 1030
+
+int sinsp_build_tables(sinsp_t *s)
+{
+	uint32_t n = scap_event_max();
+
+	s->ntypes = n;
+	s->pidx = malloc(n * sizeof(*s->pidx));
+	s->handler = calloc(n, 1);
+	s->keep_enter = calloc(n, 1);
+	if (!s->pidx || !s->handler || !s->keep_enter)
+		return -1;
+	memset(s->pidx, -1, n * sizeof(*s->pidx));
+	for (uint32_t t = 0; t < n; t++) {
+		for (uint32_t i = 0; i < scap_event_nparams((uint16_t)t) && i < SCAP_MAX_EVENT_PARAMS; i++) {
+			const char *pn = scap_event_param_name((uint16_t)t, i);
+			for (int k = 0; k < PN_MAX; k++)
+				if (s->pidx[t][k] < 0 && !strcmp(pn, pnames[k]))
+					s->pidx[t][k] = (int8_t)i;
+		}
+		const char *name = scap_event_name((uint16_t)t);
+		if (!name || (scap_event_flags((uint16_t)t) & SCAP_EF_UNUSED))
+			continue;
+		for (size_t k = 0; k < sizeof(handlers) / sizeof(handlers[0]); k++)
+			if (!strcmp(name, handlers[k].name))
+				s->handler[t] = handlers[k].h;
+		/* exits that a handler parses or that name an fd may need their
+		 * enter event's parameters */
+		s->keep_enter[t] = (t & 1) && (s->handler[t] != H_NONE ||
+			(scap_event_flags((uint16_t)t) & (SCAP_EF_USES_FD | SCAP_EF_CREATES_FD | SCAP_EF_DESTROYS_FD)));
+	}
+	return 0;
+}
+
+/* ---- parameters ---- */
+struct pv {
+	const uint8_t *p;
+	uint32_t len;
+};
+
+/* Parameter `name` of the event, or of the thread's stored enter event
+ * when the exit event lacks it. len 0: not available. */
+static struct pv param(const sinsp_t *s, const struct sinsp_evt *e, enum pname name)
+{
+	struct pv v = {NULL, 0};
+	uint16_t type = scap_evt_type(e->evt);
+
+	if (type < s->ntypes) {
+		int i = s->pidx[type][name];
+		const void *d;
+		uint32_t len;
+		if (i >= 0 && scap_evt_param(e->evt, (uint32_t)i, &d, &len) == SCAP_OK && len) {
+			v.p = d;
+			v.len = len;
+			return v;
+		}
+	}
+	struct sinsp_thread *t = e->thread;
+	if (t && type && t->enter_type == type - 1 && type < s->ntypes && (type & 1)) {
+		int i = s->pidx[type - 1][name];
+		if (i >= 0 && i < t->enter_n && t->enter_len[i]) {
+			v.p = t->enter_buf + t->enter_off[i];
+			v.len = t->enter_len[i];
+		}
+	}
+	return v;
+}
+
+static bool pint(const sinsp_t *s, const struct sinsp_evt *e, enum pname name, int64_t *out)
+{
+	struct pv v = param(s, e, name);
+	switch (v.len) {
+	case 8: { int64_t x; memcpy(&x, v.p, 8); *out = x; return true; }
+	case 4: { int32_t x; memcpy(&x, v.p, 4); *out = x; return true; }
+	case 2: { uint16_t x; memcpy(&x, v.p, 2); *out = x; return true; }
+	case 1: *out = v.p[0]; return true;
+	default: return false;
+	}
+}
+
+static bool pu32(const sinsp_t *s, const struct sinsp_evt *e, enum pname name, uint32_t *out)
+{
+	int64_t v;
+	if (!pint(s, e, name, &v))
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+/* A string parameter without its NUL (and its length). */
+static bool pstr(const sinsp_t *s, const struct sinsp_evt *e, enum pname name, const char **str, uint32_t *len)
+{
+	struct pv v = param(s, e, name);
+	if (!v.len)
+		return false;
+	*str = (const char *)v.p;
+	*len = (uint32_t)strnlen(*str, v.len);
+	return true;
+}
+
+/* ---- strings ---- */
+static void set_str(char **dst, const char *src, size_t len)
+{
+	char *n = malloc(len + 1);
+	if (!n)
+		return; /* keep the old value rather than lose the thread */
+	memcpy(n, src, len);
+	n[len] = 0;
+	free(*dst);
+	*dst = n;
+}
+
+static void set_bytes(char **dst, uint32_t *dlen, const char *src, uint32_t len)
+{
+	set_str(dst, src, len);
+	if (*dst)
+		*dlen = len;
+}
+
+/* ---- fds ---- */
+void sinsp_fd_free(struct sinsp_fd *f)
+{
+	if (f) {
+		free(f->name);
+		free(f);
+	}
+}
+
+static void fd_set_name(struct sinsp_fd *f, const char *s, size_t len)
+{
+	if (len + 1 > f->name_cap) {
+		char *n = realloc(f->name, len + 1);
+		if (!n)
+			return;
+		f->name = n;
+		f->name_cap = (uint32_t)len + 1;
+	}
+	memcpy(f->name, s, len);
+	f->name[len] = 0;
+	f->name_len = (uint32_t)len;
+}
+
+static struct sinsp_fd *fd_find(struct sproc *p, int64_t fd)
+{
+	struct sinsp_fd *f = NULL;
+	if (p)
+		HASH_FIND(hh, p->fds, &fd, sizeof(fd), f);
+	return f;
+}
+
+static void fd_remove(struct sproc *p, struct sinsp_fd *f)
+{
+	HASH_DEL(p->fds, f);
+	p->nfds--;
+	sinsp_fd_free(f);
+}
+
+/* A new fd entry (replacing any with the same number); NULL past the cap. */
+static struct sinsp_fd *fd_add(sinsp_t *s, struct sproc *p, int64_t fd, uint8_t type)
+{
+	struct sinsp_fd *f = fd_find(p, fd);
+
+	if (f) {
+		fd_remove(p, f);
+	} else if (p->nfds >= s->opts.max_fds_per_proc) {
+		s->st.n_fds_evicted++;
+		return NULL;
+	}
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return NULL;
+	f->fd = fd;
+	f->type = type;
+	HASH_ADD(hh, p->fds, fd, sizeof(f->fd), f);
+	p->nfds++;
+	return f;
+}
+
+static struct sinsp_fd *fd_copy(sinsp_t *s, struct sproc *p, int64_t newfd, const struct sinsp_fd *from)
+{
+	char name[4096];
+	size_t nlen = from->name_len < sizeof(name) ? from->name_len : sizeof(name) - 1;
+	if (nlen)
+		memcpy(name, from->name, nlen); /* from may be the entry being replaced */
+	struct sinsp_fd tmp = *from;
+	struct sinsp_fd *f = fd_add(s, p, newfd, from->type);
+	if (!f)
+		return NULL;
+	f->ino = tmp.ino;
+	f->open_flags = tmp.open_flags;
+	f->l4proto = tmp.l4proto;
+	f->iplen = tmp.iplen;
+	f->role = tmp.role;
+	memcpy(f->cip, tmp.cip, 16);
+	memcpy(f->sip, tmp.sip, 16);
+	f->cport = tmp.cport;
+	f->sport = tmp.sport;
+	fd_set_name(f, name, nlen);
+	return f;
+}
+
+/* "1.2.3.4:80->5.6.7.8:4000" (upstream's fd.name for IP sockets). */
+static void fd_name_tuple(struct sinsp_fd *f)
+{
+	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN], buf[160];
+	int fam = f->iplen == 4 ? AF_INET : AF_INET6;
+
+	inet_ntop(fam, f->cip, a, sizeof(a));
+	inet_ntop(fam, f->sip, b, sizeof(b));
+	int n = snprintf(buf, sizeof(buf), "%s:%u->%s:%u", a, f->cport, b, f->sport);
+	if (n > 0)
+		fd_set_name(f, buf, (size_t)n);
+}
+
+/* Absolute path from a path relative to dir ("" = unknown dir). */
+static size_t resolve_path(char *out, size_t cap, const char *dir, size_t dlen, const char *path, size_t plen)
+{
+	size_t n = 0;
+
+	if (plen && path[0] == '/') {
+		n = plen < cap - 1 ? plen : cap - 1;
+		memcpy(out, path, n);
+	} else if (dlen) {
+		n = dlen < cap - 1 ? dlen : cap - 1;
+		memcpy(out, dir, n);
+		if (n && out[n - 1] != '/' && n < cap - 1)
+			out[n++] = '/';
+		size_t k = plen < cap - 1 - n ? plen : cap - 1 - n;
+		memcpy(out + n, path, k);
+		n += k;
+	} else {
+		n = plen < cap - 1 ? plen : cap - 1;
+		memcpy(out, path, n);
+	}
+	out[n] = 0;
+	/* normalise "/./" and "/../" and "//" */
+	char *r = out, *w = out;
+	while (*r) {
+		if (r[0] == '/' && r[1] == '/') {
+			r++;
+			continue;
+		}
+		if (r[0] == '/' && r[1] == '.' && (r[2] == '/' || r[2] == 0)) {
+			r += 2;
+			continue;
+		}
+		if (r[0] == '/' && r[1] == '.' && r[2] == '.' && (r[3] == '/' || r[3] == 0) && out[0] == '/') {
+			while (w > out && *--w != '/')
+				;
+			r += 3;
+			continue;
+		}
+		*w++ = *r++;
+	}
+	if (w == out && out[0] == '/')
+		w++;
+	*w = 0;
+	return (size_t)(w - out);
+}
+
+/* ---- threads and processes ---- */
+static struct sproc *proc_new(void)
+{
+	struct sproc *p = calloc(1, sizeof(*p));
+	if (p)
+		p->refs = 1;
+	return p;
+}
+
+void sinsp_proc_unref(sinsp_t *s, struct sproc *p)
+{
+	(void)s;
+	if (!p || --p->refs)
+		return;
+	struct sinsp_fd *f, *tmp;
+	HASH_ITER(hh, p->fds, f, tmp) {
+		HASH_DEL(p->fds, f);
+		sinsp_fd_free(f);
+	}
+	free(p->comm);
+	free(p->exe);
+	free(p->exepath);
+	free(p->cwd);
+	free(p->args);
+	free(p->cgroups);
+	free(p);
+}
+
+/* A copy for a new process (fork): strings and fds duplicated. */
+static struct sproc *proc_clone(sinsp_t *s, const struct sproc *from)
+{
+	struct sproc *p = proc_new();
+	if (!p)
+		return NULL;
+	if (from->comm) set_str(&p->comm, from->comm, strlen(from->comm));
+	if (from->exe) set_str(&p->exe, from->exe, strlen(from->exe));
+	if (from->exepath) set_str(&p->exepath, from->exepath, strlen(from->exepath));
+	if (from->cwd) set_str(&p->cwd, from->cwd, strlen(from->cwd));
+	if (from->args) set_bytes(&p->args, &p->args_len, from->args, from->args_len);
+	if (from->cgroups) set_bytes(&p->cgroups, &p->cgroups_len, from->cgroups, from->cgroups_len);
+	memcpy(p->container_id, from->container_id, sizeof(p->container_id));
+	p->container_type = from->container_type;
+	p->container_done = from->container_done;
+	const struct sinsp_fd *f, *tmp;
+	HASH_ITER(hh, from->fds, f, tmp)
+		fd_copy(s, p, f->fd, f);
+	return p;
+}
+
+void sinsp_thread_free(sinsp_t *s, struct sinsp_thread *t)
+{
+	HASH_DEL(s->threads, t);
+	s->nthreads--;
+	sinsp_proc_unref(s, t->p);
+	free(t->enter_buf);
+	free(t);
+}
+
+static void evict(sinsp_t *s)
+{
+	/* drop the least recently seen quarter of the span of last-seen times */
+	uint64_t lo = UINT64_MAX, hi = 0;
+	struct sinsp_thread *t, *tmp;
+	HASH_ITER(hh, s->threads, t, tmp) {
+		if (t->lastseen < lo) lo = t->lastseen;
+		if (t->lastseen > hi) hi = t->lastseen;
+	}
+	uint64_t cut = lo + (hi - lo) / 4;
+	HASH_ITER(hh, s->threads, t, tmp) {
+		if (t->lastseen <= cut && t != s->cur.thread) {
+			sinsp_thread_free(s, t);
+			s->st.n_threads_evicted++;
+		}
+	}
+}
+
+static struct sinsp_thread *thread_new(sinsp_t *s, int64_t tid)
+{
+	if (s->nthreads >= s->opts.max_threads)
+		evict(s);
+	struct sinsp_thread *t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->tid = t->pid = tid;
+	t->ptid = t->sid = t->vpgid = t->pgid = t->vtid = t->vpid = -1;
+	t->loginuid = UINT32_MAX;
+	t->uid = t->gid = UINT32_MAX;
+	t->enter_type = 0xffff;
+	HASH_ADD(hh, s->threads, tid, sizeof(t->tid), t);
+	s->nthreads++;
+	s->st.n_threads_added++;
+	return t;
+}
+
+struct sinsp_thread *sinsp_get_thread(sinsp_t *s, int64_t tid, bool create)
+{
+	struct sinsp_thread *t;
+
+	HASH_FIND(hh, s->threads, &tid, sizeof(tid), t);
+	if (t || !create || tid < 0)
+		return t;
+	t = thread_new(s, tid);
+	if (!t)
+		return NULL;
+	t->placeholder = true;
+	t->p = proc_new();
+	if (!t->p) {
+		sinsp_thread_free(s, t);
+		return NULL;
+	}
+	s->st.n_placeholders++;
+	return t;
+}
+
+void sinsp_purge(sinsp_t *s, uint64_t now)
+{
+	struct sinsp_thread *t, *tmp;
+	HASH_ITER(hh, s->threads, t, tmp) {
+		if (t != s->cur.thread && t->lastseen + s->opts.thread_timeout_ns < now && t->lastseen) {
+			sinsp_thread_free(s, t);
+			s->st.n_threads_purged++;
+		}
+	}
+}
+
+void sinsp_clear_state(sinsp_t *s)
+{
+	struct sinsp_thread *t, *tmp;
+	HASH_ITER(hh, s->threads, t, tmp)
+		sinsp_thread_free(s, t);
+	struct suser *u, *utmp;
+	HASH_ITER(hh, s->users, u, utmp) {
+		HASH_DEL(s->users, u);
+		free(u->name); free(u->home); free(u->shell); free(u);
+	}
+	HASH_ITER(hh, s->groups, u, utmp) {
+		HASH_DEL(s->groups, u);
+		free(u->name); free(u);
+	}
+}
+
+/* ---- users, groups ---- */
+static void add_user(struct suser **table, uint32_t id, const char *name, size_t nlen, const char *home,
+		     size_t hlen, const char *shell, size_t slen)
+{
+	struct suser *u;
+	HASH_FIND(hh, *table, &id, sizeof(id), u);
+	if (!u) {
+		u = calloc(1, sizeof(*u));
+		if (!u)
+			return;
+		u->id = id;
+		HASH_ADD(hh, *table, id, sizeof(u->id), u);
+	}
+	set_str(&u->name, name ? name : "", name ? nlen : 0);
+	if (home)
+		set_str(&u->home, home, hlen);
+	if (shell)
+		set_str(&u->shell, shell, slen);
+}
+
+const struct suser *sinsp_find_user(const sinsp_t *s, uint32_t uid)
+{
+	struct suser *u;
+	HASH_FIND(hh, s->users, &uid, sizeof(uid), u);
+	return u;
+}
+
+const struct suser *sinsp_find_group(const sinsp_t *s, uint32_t gid)
+{
+	struct suser *g;
+	HASH_FIND(hh, s->groups, &gid, sizeof(gid), g);
+	return g;
+}
+
+/* ---- containers ---- */
+void sinsp_resolve_container(sinsp_t *s, struct sproc *p)
+{
+	(void)s;
+	if (p->container_done)
+		return;
+	int type = 0;
+	char id[64];
+	if (p->cgroups && sinsp_container_id_from_cgroups(p->cgroups, p->cgroups_len, id, sizeof(id), &type) == 1) {
+		snprintf(p->container_id, sizeof(p->container_id), "%.12s", id);
+		p->container_type = (uint8_t)type;
+	} else {
+		snprintf(p->container_id, sizeof(p->container_id), "host");
+	}
+	p->container_done = true;
+}
+
+/* ---- the capture's metadata ---- */
+void sinsp_load_metadata(sinsp_t *s)
+{
+	scap_t *h = s->h;
+
+	for (size_t i = 0; i < scap_user_count(h); i++) {
+		const scap_user_t *u = scap_user_at(h, i);
+		const char *n = scap_user_name(u), *hd = scap_user_homedir(u), *sh = scap_user_shell(u);
+		add_user(&s->users, scap_user_uid(u), n, strlen(n), hd, strlen(hd), sh, strlen(sh));
+	}
+	for (size_t i = 0; i < scap_group_count(h); i++) {
+		const scap_group_t *g = scap_group_at(h, i);
+		const char *n = scap_group_name(g);
+		add_user(&s->groups, scap_group_gid(g), n, strlen(n), NULL, 0, NULL, 0);
+	}
+	/* threads: main threads first, so other threads can share their process */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < scap_proc_count(h); i++) {
+			const scap_tinfo_t *ti = scap_proc_at(h, i);
+			int64_t tid = scap_tinfo_int(ti, SCAP_TI_TID), pid = scap_tinfo_int(ti, SCAP_TI_PID);
+			if ((pass == 0) != (tid == pid))
+				continue;
+			struct sinsp_thread *t = sinsp_get_thread(s, tid, false);
+			if (!t && !(t = thread_new(s, tid)))
+				continue;
+			t->pid = pid;
+			t->ptid = scap_tinfo_int(ti, SCAP_TI_PTID);
+			t->sid = scap_tinfo_int(ti, SCAP_TI_SID);
+			t->vpgid = scap_tinfo_int(ti, SCAP_TI_VPGID);
+			t->pgid = scap_tinfo_int(ti, SCAP_TI_PGID);
+			t->vtid = scap_tinfo_int(ti, SCAP_TI_VTID);
+			t->vpid = scap_tinfo_int(ti, SCAP_TI_VPID);
+			t->uid = (uint32_t)scap_tinfo_int(ti, SCAP_TI_UID);
+			t->gid = (uint32_t)scap_tinfo_int(ti, SCAP_TI_GID);
+			t->loginuid = (uint32_t)scap_tinfo_int(ti, SCAP_TI_LOGINUID);
+			t->tty = (uint32_t)scap_tinfo_int(ti, SCAP_TI_TTY);
+			struct sinsp_thread *main = tid != pid ? sinsp_get_thread(s, pid, false) : NULL;
+			if (main && main->p && !t->p) {
+				t->p = main->p;
+				t->p->refs++;
+				continue;
+			}
+			if (!t->p && !(t->p = proc_new()))
+				continue;
+			struct sproc *p = t->p;
+			size_t len;
+			const char *v;
+			v = scap_tinfo_str(ti, SCAP_TI_COMM, &len); set_str(&p->comm, v, len);
+			v = scap_tinfo_str(ti, SCAP_TI_EXE, &len); set_str(&p->exe, v, len);
+			v = scap_tinfo_str(ti, SCAP_TI_EXEPATH, &len); set_str(&p->exepath, v, len);
+			v = scap_tinfo_str(ti, SCAP_TI_CWD, &len); set_str(&p->cwd, v, len);
+			v = scap_tinfo_str(ti, SCAP_TI_ARGS, &len); set_bytes(&p->args, &p->args_len, v, (uint32_t)len);
+			v = scap_tinfo_str(ti, SCAP_TI_CGROUPS, &len);
+			set_bytes(&p->cgroups, &p->cgroups_len, v, (uint32_t)len);
+		}
+	}
+	/* fds */
+	for (size_t i = 0; i < scap_fd_count(h); i++) {
+		const scap_fdinfo_t *fi = scap_fd_at(h, i);
+		struct sinsp_thread *t = sinsp_get_thread(s, scap_fdinfo_int(fi, SCAP_FDI_TID), false);
+		if (!t || !t->p)
+			continue;
+		uint8_t type = (uint8_t)scap_fdinfo_int(fi, SCAP_FDI_TYPE);
+		if (type == SCAP_FD_FILE_V2)
+			type = SCAP_FD_FILE;
+		struct sinsp_fd *f = fd_add(s, t->p, scap_fdinfo_int(fi, SCAP_FDI_FD), type);
+		if (!f)
+			continue;
+		f->ino = (uint64_t)scap_fdinfo_int(fi, SCAP_FDI_INO);
+		f->open_flags = (uint32_t)scap_fdinfo_int(fi, SCAP_FDI_OPEN_FLAGS);
+		size_t len;
+		const void *b = scap_fdinfo_bytes(fi, SCAP_FDI_NAME, &len);
+		if (b)
+			fd_set_name(f, b, len);
+		if (type == SCAP_FD_IPV4_SOCK || type == SCAP_FD_IPV6_SOCK) {
+			f->iplen = type == SCAP_FD_IPV4_SOCK ? 4 : 16;
+			memcpy(f->cip, scap_fdinfo_bytes(fi, SCAP_FDI_SIP, NULL), f->iplen);
+			memcpy(f->sip, scap_fdinfo_bytes(fi, SCAP_FDI_DIP, NULL), f->iplen);
+			f->cport = (uint16_t)scap_fdinfo_int(fi, SCAP_FDI_SPORT);
+			f->sport = (uint16_t)scap_fdinfo_int(fi, SCAP_FDI_DPORT);
+			f->l4proto = (uint8_t)scap_fdinfo_int(fi, SCAP_FDI_L4PROTO);
+			f->role = ROLE_CLIENT;
+			fd_name_tuple(f);
+		} else if (type == SCAP_FD_IPV4_SERVSOCK || type == SCAP_FD_IPV6_SERVSOCK) {
+			char a[INET6_ADDRSTRLEN], buf[80];
+			f->iplen = type == SCAP_FD_IPV4_SERVSOCK ? 4 : 16;
+			f->type = f->iplen == 4 ? SCAP_FD_IPV4_SOCK : SCAP_FD_IPV6_SOCK;
+			memcpy(f->sip, scap_fdinfo_bytes(fi, SCAP_FDI_SIP, NULL), f->iplen);
+			f->sport = (uint16_t)scap_fdinfo_int(fi, SCAP_FDI_SPORT);
+			f->l4proto = (uint8_t)scap_fdinfo_int(fi, SCAP_FDI_L4PROTO);
+			f->role = ROLE_SERVER;
+			inet_ntop(f->iplen == 4 ? AF_INET : AF_INET6, f->sip, a, sizeof(a));
+			int n = snprintf(buf, sizeof(buf), "%s:%u", a, f->sport);
+			fd_set_name(f, buf, (size_t)n);
+		}
+	}
+}
+
+/* ---- per-event handlers ---- */
+static int64_t result(const sinsp_t *s, const struct sinsp_evt *e)
+{
+	int64_t r = -1;
+	if (!pint(s, e, PN_RES, &r))
+		pint(s, e, PN_FD, &r); /* open-family exits name their result "fd" */
+	return r;
+}
+
+static void on_clone(sinsp_t *s, struct sinsp_evt *e)
+{
+	int64_t res = result(s, e);
+	uint32_t flags = 0;
+	pu32(s, e, PN_FLAGS, &flags);
+	int64_t ctid;
+	struct sinsp_thread *parent, *child;
+
+	if (res < 0)
+		return;
+	if (res == 0) { /* the child's side: the event's thread is the child */
+		ctid = scap_evt_tid(e->evt);
+		parent = NULL;
+		int64_t ptid;
+		if (pint(s, e, PN_PTID, &ptid))
+			parent = sinsp_get_thread(s, ptid, false);
+	} else { /* the parent's side */
+		ctid = res;
+		parent = e->thread;
+	}
+	child = sinsp_get_thread(s, ctid, false);
+	if (child && !child->placeholder && child->clone_ts && res > 0)
+		return; /* the child side came first: already complete */
+	if (child && child->p) {
+		sinsp_proc_unref(s, child->p);
+		child->p = NULL;
+	}
+	if (!child && !(child = thread_new(s, ctid)))
+		return;
+	child->placeholder = false;
+	child->clone_ts = scap_evt_ts(e->evt);
+	child->lastseen = scap_evt_ts(e->evt);
+	int64_t v;
+	if (res == 0) {
+		if (pint(s, e, PN_PID, &v)) child->pid = v;
+		if (pint(s, e, PN_PTID, &v)) child->ptid = v;
+		if (pint(s, e, PN_VTID, &v)) child->vtid = v;
+		if (pint(s, e, PN_VPID, &v)) child->vpid = v;
+	} else {
+		int64_t ppid = parent ? parent->pid : -1;
+		if (pint(s, e, PN_PID, &v))
+			ppid = v;
+		child->pid = (flags & PPM_CL_CLONE_THREAD) ? ppid : ctid;
+		child->ptid = (flags & PPM_CL_CLONE_THREAD) && parent ? parent->ptid : scap_evt_tid(e->evt);
+	}
+	uint32_t u;
+	if (pu32(s, e, PN_UID, &u)) child->uid = u; else if (parent) child->uid = parent->uid;
+	if (pu32(s, e, PN_GID, &u)) child->gid = u; else if (parent) child->gid = parent->gid;
+	if (parent) {
+		child->sid = parent->sid;
+		child->vpgid = parent->vpgid;
+		child->loginuid = parent->loginuid;
+		child->tty = parent->tty;
+	}
+	/* the process: shared with the parent for threads, copied for processes */
+	struct sinsp_thread *leader = sinsp_get_thread(s, child->pid, false);
+	if ((flags & PPM_CL_CLONE_THREAD) && leader && leader != child && leader->p) {
+		child->p = leader->p;
+		child->p->refs++;
+	} else if (parent && parent->p && !(flags & PPM_CL_CLONE_THREAD)) {
+		child->p = proc_clone(s, parent->p);
+	}
+	if (!child->p && !(child->p = proc_new()))
+		return;
+	struct sproc *p = child->p;
+	const char *str;
+	uint32_t len;
+	if (pstr(s, e, PN_EXE, &str, &len)) set_str(&p->exe, str, len);
+	if (pstr(s, e, PN_COMM, &str, &len)) set_str(&p->comm, str, len);
+	else if (!p->comm && p->exe) {
+		const char *b = strrchr(p->exe, '/');
+		set_str(&p->comm, b ? b + 1 : p->exe, strlen(b ? b + 1 : p->exe));
+	}
+	if (pstr(s, e, PN_CWD, &str, &len)) set_str(&p->cwd, str, len);
+	struct pv a = param(s, e, PN_ARGS);
+	if (a.len) set_bytes(&p->args, &p->args_len, (const char *)a.p, a.len);
+	struct pv cg = param(s, e, PN_CGROUPS);
+	if (cg.len) {
+		set_bytes(&p->cgroups, &p->cgroups_len, (const char *)cg.p, cg.len);
+		p->container_done = false;
+	}
+}
+
+static void on_execve(sinsp_t *s, struct sinsp_evt *e)
+{
+	struct sinsp_thread *t = e->thread;
+	if (!t || result(s, e) != 0 || scap_event_direction(scap_evt_type(e->evt)) != SCAP_DIR_EXIT)
+		return;
+	if (!t->p && !(t->p = proc_new()))
+		return;
+	struct sproc *p = t->p;
+	const char *str;
+	uint32_t len;
+	int64_t v;
+	t->placeholder = false;
+	if (pstr(s, e, PN_EXE, &str, &len)) set_str(&p->exe, str, len);
+	if (pstr(s, e, PN_COMM, &str, &len)) set_str(&p->comm, str, len);
+	else if (p->exe) { /* old events: the comm is the exe's base name */
+		const char *b = strrchr(p->exe, '/');
+		set_str(&p->comm, b ? b + 1 : p->exe, strlen(b ? b + 1 : p->exe));
+	}
+	if (pstr(s, e, PN_TRUSTED_EXEPATH, &str, &len)) set_str(&p->exepath, str, len);
+	else if (pstr(s, e, PN_FILENAME, &str, &len) || pstr(s, e, PN_PATHNAME, &str, &len)) {
+		char abs[4096];
+		size_t n = resolve_path(abs, sizeof(abs), p->cwd ? p->cwd : "", p->cwd ? strlen(p->cwd) : 0, str, len);
+		set_str(&p->exepath, abs, n);
+	} else if (p->exe && p->exe[0] == '/') {
+		set_str(&p->exepath, p->exe, strlen(p->exe));
+	}
+	if (pstr(s, e, PN_CWD, &str, &len)) set_str(&p->cwd, str, len);
+	struct pv a = param(s, e, PN_ARGS);
+	set_bytes(&p->args, &p->args_len, a.len ? (const char *)a.p : "", a.len);
+	struct pv cg = param(s, e, PN_CGROUPS);
+	if (cg.len) {
+		set_bytes(&p->cgroups, &p->cgroups_len, (const char *)cg.p, cg.len);
+		p->container_done = false;
+	}
+	if (pint(s, e, PN_PID, &v)) t->pid = v;
+	if (pint(s, e, PN_PTID, &v)) t->ptid = v;
+	if (pint(s, e, PN_VPGID, &v)) t->vpgid = v;
+	if (pint(s, e, PN_PGID, &v)) t->pgid = v;
+	uint32_t u;
+	if (pu32(s, e, PN_LOGINUID, &u)) t->loginuid = u;
+	if (pu32(s, e, PN_TTY, &u)) t->tty = u;
+	if (pu32(s, e, PN_UID, &u)) t->uid = u;
+	if (pu32(s, e, PN_GID, &u)) t->gid = u;
+}
+
+/* The fd the event names: "fd" param for users of fds. */
+static int64_t evt_fd_param(const sinsp_t *s, const struct sinsp_evt *e)
+{
+	int64_t fd;
+	return pint(s, e, PN_FD, &fd) ? fd : -1;
+}
+
+static void on_open(sinsp_t *s, struct sinsp_evt *e)
+{
+	struct sproc *p = e->thread ? e->thread->p : NULL;
+	int64_t fd = result(s, e);
+	const char *name;
+	uint32_t nlen;
+
+	if (!p || fd < 0 || scap_event_direction(scap_evt_type(e->evt)) != SCAP_DIR_EXIT)
+		return;
+	if (!pstr(s, e, PN_NAME, &name, &nlen) && !pstr(s, e, PN_PATH, &name, &nlen)) {
+		name = "";
+		nlen = 0;
+	}
+	uint32_t flags = 0;
+	pu32(s, e, PN_FLAGS, &flags);
+	/* relative to cwd or to dirfd */
+	const char *dir = p->cwd ? p->cwd : "";
+	size_t dlen = strlen(dir);
+	int64_t dirfd;
+	if (pint(s, e, PN_DIRFD, &dirfd) && dirfd != -100) {
+		struct sinsp_fd *df = fd_find(p, dirfd);
+		dir = df && df->name ? df->name : "";
+		dlen = df ? df->name_len : 0;
+	}
+	char abs[4096];
+	size_t n = resolve_path(abs, sizeof(abs), dir, dlen, name, nlen);
+	struct sinsp_fd *f = fd_add(s, p, fd, (flags & PPM_O_DIRECTORY) ? SCAP_FD_DIRECTORY : SCAP_FD_FILE);
+	if (!f)
+		return;
+	f->open_flags = flags;
+	int64_t ino;
+	if (pint(s, e, PN_INO, &ino))
+		f->ino = (uint64_t)ino;
+	fd_set_name(f, abs, n);
+	e->fd = f;
+	e->fdnum = fd;
+}
+
+static void new_typed_fd(sinsp_t *s, struct sinsp_evt *e, uint8_t type, const char *name)
+{
+	struct sproc *p = e->thread ? e->thread->p : NULL;
+	int64_t fd = result(s, e);
+	if (!p || fd < 0 || scap_event_direction(scap_evt_type(e->evt)) != SCAP_DIR_EXIT)
+		return;
+	struct sinsp_fd *f = fd_add(s, p, fd, type);
+	if (!f)
+		return;
+	fd_set_name(f, name, strlen(name));
+	e->fd = f;
+	e->fdnum = fd;
+}
+
+static void on_socket(sinsp_t *s, struct sinsp_evt *e)
+{
+	int64_t dom = -1, proto = 0, type = 0;
+	pint(s, e, PN_DOMAIN, &dom);
+	pint(s, e, PN_TYPE, &type);
+	pint(s, e, PN_PROTO, &proto);
+	uint8_t ft = dom == PPM_AF_INET ? SCAP_FD_IPV4_SOCK : dom == PPM_AF_INET6 ? SCAP_FD_IPV6_SOCK
+		   : dom == PPM_AF_UNIX ? SCAP_FD_UNIX_SOCK : dom == PPM_AF_NETLINK ? SCAP_FD_NETLINK
+		   : SCAP_FD_UNSUPPORTED;
+	new_typed_fd(s, e, ft, "");
+	if (e->fd && (ft == SCAP_FD_IPV4_SOCK || ft == SCAP_FD_IPV6_SOCK)) {
+		e->fd->iplen = ft == SCAP_FD_IPV4_SOCK ? 4 : 16;
+		int st = (int)(type & 0xf);
+		e->fd->l4proto = st == 1 ? 2 /* tcp */ : st == 2 ? 3 /* udp */ : st == 3 ? 5 /* raw */ : 0;
+	}
+}
+
+/* Apply a socket tuple (connect: local->remote; accept: remote->local). */
+static void apply_tuple(struct sinsp_fd *f, const uint8_t *t, uint32_t len, bool accept_side)
+{
+	if (len >= 13 && t[0] == PPM_AF_INET) {
+		f->type = SCAP_FD_IPV4_SOCK;
+		f->iplen = 4;
+		memcpy(f->cip, t + 1, 4);
+		memcpy(&f->cport, t + 5, 2);
+		memcpy(f->sip, t + 7, 4);
+		memcpy(&f->sport, t + 11, 2);
+	} else if (len >= 37 && t[0] == PPM_AF_INET6) {
+		f->type = SCAP_FD_IPV6_SOCK;
+		f->iplen = 16;
+		memcpy(f->cip, t + 1, 16);
+		memcpy(&f->cport, t + 17, 2);
+		memcpy(f->sip, t + 19, 16);
+		memcpy(&f->sport, t + 35, 2);
+	} else if (len >= 17 && t[0] == PPM_AF_UNIX) {
+		f->type = SCAP_FD_UNIX_SOCK;
+		size_t n = strnlen((const char *)t + 17, len - 17);
+		fd_set_name(f, (const char *)t + 17, n);
+		return;
+	} else {
+		return;
+	}
+	f->role = accept_side ? ROLE_SERVER : ROLE_CLIENT;
+	if (!f->l4proto)
+		f->l4proto = 2; /* tcp unless socket() said otherwise */
+	fd_name_tuple(f);
+}
+
+static void on_connect(sinsp_t *s, struct sinsp_evt *e)
+{
+	struct sproc *p = e->thread ? e->thread->p : NULL;
+	int64_t res = -1, fd = evt_fd_param(s, e);
+	pint(s, e, PN_RES, &res);
+	if (!p || fd < 0 || scap_event_direction(scap_evt_type(e->evt)) != SCAP_DIR_EXIT)
+		return;
+	if (res < 0 && res != -115 /* EINPROGRESS */)
+		return;
+	struct pv t = param(s, e, PN_TUPLE);
+	if (!t.len)
+		return;
+	struct sinsp_fd *f = fd_find(p, fd);
+	if (!f && !(f = fd_add(s, p, fd, SCAP_FD_IPV4_SOCK)))
+		return;
+	apply_tuple(f, t.p, t.len, false);
+	e->fd = f;
+	e->fdnum = fd;
+}
+
+static void on_accept(sinsp_t *s, struct sinsp_evt *e)
+{
+	struct sproc *p = e->thread ? e->thread->p : NULL;
+	int64_t fd = result(s, e);
+	if (!p || fd < 0 || scap_event_direction(scap_evt_type(e->evt)) != SCAP_DIR_EXIT)
+		return;
+	struct sinsp_fd *f = fd_add(s, p, fd, SCAP_FD_IPV4_SOCK);
+	if (!f)
+		return;
+	struct pv t = param(s, e, PN_TUPLE);
+	if (t.len)
+		apply_tuple(f, t.p, t.len, true);
+	e->fd = f;
+	e->fdnum = fd;
+}
+
+static void on_bind(sinsp_t *s, struct sinsp_evt *e)
+{
+	struct sproc *p = e->thread ? e->thread->p : NULL;
+	int64_t res = -1, fd = evt_fd_param(s, e);
+	pint(s, e, PN_RES, &res);
+	if (!p || fd < 0 || res != 0)
+		return;
+	struct sinsp_fd *f = fd_find(p, fd);
+	struct pv a = param(s, e, PN_ADDR);
+	if (!f || !a.len)
+		return;
+	char ip[INET6_ADDRSTRLEN], buf[80];
+	if (a.len >= 7 && a.p[0] == PPM_AF_INET) {
+		f->iplen = 4;
+		memcpy(f->sip, a.p + 1, 4);
+		memcpy(&f->sport, a.p + 5, 2);
+	} else if (a.len >= 19 && a.p[0] == PPM_AF_INET6) {
+		f->iplen = 16;
+		memcpy(f->sip, a.p + 1, 16);
+		memcpy(&f->sport, a.p + 17, 2);
+	} else if (a.p[0] == PPM_AF_UNIX) {
+		fd_set_name(f, (const char *)a.p + 1, strnlen((const char *)a.p + 1, a.len - 1));
+		return;
+	} else {
+		return;
+	}
+	f->role = ROLE_SERVER;
+	inet_ntop(f->iplen == 4 ? AF_INET : AF_INET6, f->sip, ip, sizeof(ip));
+	int n = snprintf(buf, sizeof(buf), "%s:%u", ip, f->sport);
+	fd_set_name(f, buf, (size_t)n);
+}
+
+static void on_dup(sinsp_t *s, struct sinsp_evt *e, bool fcntl)
+{
+	struct sproc *p = e->thread ? e->thread->p : NULL;
+	int64_t res = -1, oldfd = -1;
+	pint(s, e, PN_RES, &res);
+	if (!p || res < 0 || scap_event_direction(scap_evt_type(e->evt)) != SCAP_DIR_EXIT)
+		return;
+	if (fcntl) {
+		int64_t cmd = -1;
+		pint(s, e, PN_CMD, &cmd);
+		/* fcntl's cmd is an enum of scap's own: F_DUPFD is 1, F_DUPFD_CLOEXEC 8 in
+		 * the fcntl_commands table; compare by name */
+		const scap_flag_table_t *ft = scap_flag_table_find("fcntl_commands");
+		char name[32] = "";
+		if (ft)
+			scap_flags_format(ft, (uint32_t)cmd, name, sizeof(name));
+		if (strcmp(name, "F_DUPFD") && strcmp(name, "F_DUPFD_CLOEXEC"))
+			return;
+		pint(s, e, PN_FD, &oldfd);
+	} else if (!pint(s, e, PN_OLDFD, &oldfd)) {
+		pint(s, e, PN_FD, &oldfd);
+	}
+	struct sinsp_fd *from = fd_find(p, oldfd);
+	if (!from || res == oldfd)
+		return;
+	e->fd = fd_copy(s, p, res, from);
+	e->fdnum = res;
+}
+
+static void on_pipe(sinsp_t *s, struct sinsp_evt *e, bool pair)
+{
+	struct sproc *p = e->thread ? e->thread->p : NULL;
+	int64_t res = -1, fd1, fd2;
+	pint(s, e, PN_RES, &res);
+	if (!p || res < 0 || scap_event_direction(scap_evt_type(e->evt)) != SCAP_DIR_EXIT)
+		return;
+	if (!pint(s, e, PN_FD1, &fd1) || !pint(s, e, PN_FD2, &fd2))
+		return;
+	int64_t ino = 0;
+	pint(s, e, PN_INO, &ino);
+	char name[48] = "";
+	if (!pair && ino)
+		snprintf(name, sizeof(name), "pipe:[%lld]", (long long)ino);
+	for (int k = 0; k < 2; k++) {
+		struct sinsp_fd *f = fd_add(s, p, k ? fd2 : fd1, pair ? SCAP_FD_UNIX_SOCK : SCAP_FD_FIFO);
+		if (f) {
+			f->ino = (uint64_t)ino;
+			fd_set_name(f, name, strlen(name));
+		}
+	}
+}
+
+static void on_close(sinsp_t *s, struct sinsp_evt *e)
+{
+	struct sproc *p = e->thread ? e->thread->p : NULL;
+	int64_t res = -1, fd = evt_fd_param(s, e);
+	pint(s, e, PN_RES, &res);
+	if (!p || fd < 0 || res != 0 || scap_event_direction(scap_evt_type(e->evt)) != SCAP_DIR_EXIT)
+		return;
+	struct sinsp_fd *f = fd_find(p, fd);
+	if (!f)
+		return;
+	/* removed after the event, so that the close event still shows it */
+	e->fd = f;
+	e->fdnum = fd;
+	s->fd_to_close = f;
+	s->fd_to_close_proc = p;
+	p->refs++;
+}
+
+static void on_chdir(sinsp_t *s, struct sinsp_evt *e, bool by_fd)
+{
+	struct sproc *p = e->thread ? e->thread->p : NULL;
+	int64_t res = -1;
+	pint(s, e, PN_RES, &res);
+	if (!p || res != 0 || scap_event_direction(scap_evt_type(e->evt)) != SCAP_DIR_EXIT)
+		return;
+	if (by_fd) {
+		struct sinsp_fd *f = fd_find(p, evt_fd_param(s, e));
+		if (f && f->name)
+			set_str(&p->cwd, f->name, f->name_len);
+		return;
+	}
+	const char *path;
+	uint32_t len;
+	if (!pstr(s, e, PN_PATH, &path, &len))
+		return;
+	char abs[4096];
+	size_t n = resolve_path(abs, sizeof(abs), p->cwd ? p->cwd : "", p->cwd ? strlen(p->cwd) : 0, path, len);
+	set_str(&p->cwd, abs, n);
+}
+
+static void on_container(sinsp_t *s, struct sinsp_evt *e)
+{
+	char err[128];
+	const char *str, *id, *name, *image;
+	uint32_t len, ilen, nlen, imlen, type = 0;
+	if (pstr(s, e, PN_JSON, &str, &len)) {
+		sinsp_containers_add_json(s->containers, str, len, err, sizeof(err));
+	} else if (pstr(s, e, PN_ID, &id, &ilen)) {
+		char bid[128], bname[256], bimage[512];
+		snprintf(bid, sizeof(bid), "%.*s", (int)ilen, id);
+		pu32(s, e, PN_TYPE, &type);
+		if (!pstr(s, e, PN_NAME, &name, &nlen)) { name = ""; nlen = 0; }
+		if (!pstr(s, e, PN_IMAGE, &image, &imlen)) { image = ""; imlen = 0; }
+		snprintf(bname, sizeof(bname), "%.*s", (int)nlen, name);
+		snprintf(bimage, sizeof(bimage), "%.*s", (int)imlen, image);
+		sinsp_containers_add_basic(s->containers, bid, type, bname, bimage);
+	}
+}
+
+static void on_user(sinsp_t *s, struct sinsp_evt *e, bool group)
+{
+	uint32_t id;
+	const char *name, *home, *shell;
+	uint32_t nlen, hlen, slen;
+	if (!pu32(s, e, group ? PN_GID : PN_UID, &id) || !pstr(s, e, PN_NAME, &name, &nlen))
+		return;
+	if (group) {
+		add_user(&s->groups, id, name, nlen, NULL, 0, NULL, 0);
+		return;
+	}
+	if (!pstr(s, e, PN_HOME, &home, &hlen)) { home = ""; hlen = 0; }
+	if (!pstr(s, e, PN_SHELL, &shell, &slen)) { shell = ""; slen = 0; }
+	add_user(&s->users, id, name, nlen, home, hlen, shell, slen);
+}
+
+/* Keep an enter event's parameters for its exit (old captures). */
+static void store_enter(struct sinsp_thread *t, const scap_evt_t *evt)
+{
+	uint32_t n = scap_evt_nparams(evt), total = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		const void *d;
+		uint32_t len;
+		scap_evt_param(evt, i, &d, &len);
+		total += len;
+	}
+	t->enter_type = 0xffff;
+	if (total > 65536)
+		return;
+	if (total > t->enter_cap) {
+		uint8_t *nb = realloc(t->enter_buf, total);
+		if (!nb)
+			return;
+		t->enter_buf = nb;
+		t->enter_cap = total;
+	}
+	uint32_t off = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		const void *d;
+		uint32_t len;
+		scap_evt_param(evt, i, &d, &len);
+		if (len)
+			memcpy(t->enter_buf + off, d, len);
+		t->enter_off[i] = (uint16_t)off;
+		t->enter_len[i] = (uint16_t)len;
+		off += len;
+	}
+	t->enter_n = (uint8_t)n;
+	t->enter_type = scap_evt_type(evt);
+}
+
+/* The fd an event is about, when no handler set it. */
+static void event_fd(sinsp_t *s, struct sinsp_evt *e)
+{
+	uint16_t type = scap_evt_type(e->evt);
+	if (e->fd || !e->thread || !e->thread->p || type >= s->ntypes)
+		return;
+	uint32_t fl = scap_event_flags(type);
+	int64_t fd = -1;
+	if (fl & SCAP_EF_CREATES_FD) {
+		if (scap_event_direction(type) == SCAP_DIR_EXIT)
+			fd = result(s, e);
+	} else if (fl & (SCAP_EF_USES_FD | SCAP_EF_DESTROYS_FD)) {
+		fd = evt_fd_param(s, e);
+	}
+	if (fd < 0)
+		return;
+	e->fdnum = fd;
+	e->fd = fd_find(e->thread->p, fd);
+}
+
+int sinsp_parse_event(sinsp_t *s, struct sinsp_evt *e)
+{
+	uint16_t type = scap_evt_type(e->evt);
+	int64_t tid = scap_evt_tid(e->evt);
+	uint8_t h = type < s->ntypes ? s->handler[type] : H_NONE;
+	bool exit = scap_event_direction(type) == SCAP_DIR_EXIT;
+
+	e->fd = NULL;
+	e->fdnum = -1;
+	e->thread = NULL;
+	/* meta events have no thread (tid -1 or 0); a clone child's first event
+	 * describes it, so it is not made a placeholder first */
+	bool child_side = h == H_CLONE && exit && result(s, e) == 0;
+	e->thread = (tid > 0 && !child_side) ? sinsp_get_thread(s, tid, true) : NULL;
+	if (e->thread)
+		e->thread->lastseen = scap_evt_ts(e->evt);
+
+	if (!exit && e->thread && type + 1 < (int)s->ntypes && s->keep_enter[type + 1])
+		store_enter(e->thread, e->evt);
+
+	switch (h) {
+	case H_CLONE:
+		if (exit)
+			on_clone(s, e);
+		if (child_side)
+			e->thread = sinsp_get_thread(s, tid, true);
+		break;
+	case H_EXECVE: on_execve(s, e); break;
+	case H_PROCEXIT:
+		if (e->thread) {
+			e->thread->dead = true;
+			s->to_remove = e->thread; /* after this event */
+		}
+		break;
+	case H_CHDIR: on_chdir(s, e, false); break;
+	case H_FCHDIR: on_chdir(s, e, true); break;
+	case H_SETUID:
+	case H_SETGID:
+	case H_SETRESUID:
+	case H_SETRESGID: {
+		int64_t res = -1;
+		uint32_t v;
+		pint(s, e, PN_RES, &res);
+		if (!e->thread || !exit || res != 0)
+			break;
+		if ((h == H_SETUID && pu32(s, e, PN_UID, &v)) || (h == H_SETRESUID && pu32(s, e, PN_EUID, &v)))
+			e->thread->uid = v != UINT32_MAX ? v : e->thread->uid;
+		if ((h == H_SETGID && pu32(s, e, PN_GID, &v)) || (h == H_SETRESGID && pu32(s, e, PN_EGID, &v)))
+			e->thread->gid = v != UINT32_MAX ? v : e->thread->gid;
+		break;
+	}
+	case H_SETSID: {
+		int64_t res = -1;
+		if (e->thread && exit && pint(s, e, PN_RES, &res) && res >= 0)
+			e->thread->sid = res;
+		break;
+	}
+	case H_PRCTL: {
+		int64_t res = -1, opt = -1;
+		const char *name;
+		uint32_t len;
+		pint(s, e, PN_RES, &res);
+		pint(s, e, PN_OPTION, &opt);
+		if (e->thread && e->thread->p && exit && res == 0 && opt == PR_SET_NAME &&
+		    pstr(s, e, PN_ARG2_STR, &name, &len))
+			set_str(&e->thread->p->comm, name, len);
+		break;
+	}
+	case H_OPEN: on_open(s, e); break;
+	case H_CLOSE: on_close(s, e); break;
+	case H_DUP: on_dup(s, e, false); break;
+	case H_FCNTL: on_dup(s, e, true); break;
+	case H_PIPE: on_pipe(s, e, false); break;
+	case H_SOCKETPAIR: on_pipe(s, e, true); break;
+	case H_SOCKET: on_socket(s, e); break;
+	case H_BIND: on_bind(s, e); break;
+	case H_CONNECT: on_connect(s, e); break;
+	case H_ACCEPT: on_accept(s, e); break;
+	case H_EVENTFD: new_typed_fd(s, e, SCAP_FD_EVENT, ""); break;
+	case H_SIGNALFD: new_typed_fd(s, e, SCAP_FD_SIGNALFD, ""); break;
+	case H_TIMERFD: new_typed_fd(s, e, SCAP_FD_TIMERFD, ""); break;
+	case H_INOTIFY: new_typed_fd(s, e, SCAP_FD_INOTIFY, ""); break;
+	case H_EPOLL: new_typed_fd(s, e, SCAP_FD_EVENTPOLL, ""); break;
+	case H_USERFAULTFD: new_typed_fd(s, e, SCAP_FD_USERFAULTFD, ""); break;
+	case H_IOURING: new_typed_fd(s, e, SCAP_FD_IOURING, ""); break;
+	case H_PIDFD: new_typed_fd(s, e, SCAP_FD_PIDFD, ""); break;
+	case H_MEMFD: {
+		const char *name;
+		uint32_t len;
+		char buf[300] = "memfd:";
+		if (pstr(s, e, PN_NAME, &name, &len))
+			snprintf(buf, sizeof(buf), "memfd:%.*s", (int)len, name);
+		new_typed_fd(s, e, SCAP_FD_MEMFD, buf);
+		break;
+	}
+	case H_CONTAINER: on_container(s, e); break;
+	case H_USERADDED: on_user(s, e, false); break;
+	case H_GROUPADDED: on_user(s, e, true); break;
+	default: break;
+	}
+	event_fd(s, e);
+	if (exit && e->thread)
+		e->thread->enter_type = 0xffff;
+	return 0;
+}

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Internal structures of libsinsp. Never installed. */
+#ifndef SINSP_INT_H
+#define SINSP_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <uthash.h>
+
+#include "container.h"
+#include "sinsp.h"
+
+/* Parameter names the parsers look up (by name, so every version of an
+ * event and its enter/exit split are handled alike). */
+enum pname {
+	PN_RES, PN_FD, PN_NAME, PN_FLAGS, PN_MODE, PN_DIRFD, PN_PATH, PN_EXE, PN_ARGS, PN_TID, PN_PID, PN_PTID,
+	PN_CWD, PN_COMM, PN_CGROUPS, PN_UID, PN_GID, PN_VTID, PN_VPID, PN_LOGINUID, PN_TTY, PN_VPGID, PN_PGID,
+	PN_TRUSTED_EXEPATH, PN_EUID, PN_EGID, PN_OLDFD, PN_NEWFD, PN_CMD, PN_FD1, PN_FD2, PN_INO, PN_DOMAIN,
+	PN_TYPE, PN_PROTO, PN_TUPLE, PN_ADDR, PN_OPTION, PN_ARG2_STR, PN_JSON, PN_ID, PN_IMAGE, PN_HOME,
+	PN_SHELL, PN_FILENAME, PN_PATHNAME, PN_MAX
+};
+
+struct sinsp_fd {
+	int64_t fd;
+	uint64_t ino;
+	uint32_t open_flags;
+	uint8_t type;  /* enum scap_fd_type (FILE_V2 stored as FILE) */
+	uint8_t l4proto;
+	uint8_t iplen; /* 4 or 16 for IP sockets */
+	uint8_t role;  /* ROLE_* */
+	uint8_t cip[16], sip[16]; /* client and server (network order) */
+	uint16_t cport, sport;
+	char *name;
+	uint32_t name_len, name_cap;
+	UT_hash_handle hh;
+};
+#define ROLE_NONE 0
+#define ROLE_CLIENT 1 /* the local end is the client */
+#define ROLE_SERVER 2 /* the local end is the server */
+
+/* Shared by the threads of a process. */
+struct sproc {
+	uint32_t refs;
+	char *comm, *exe, *exepath, *cwd, *args, *cgroups;
+	uint32_t args_len, cgroups_len;
+	struct sinsp_fd *fds; /* uthash by fd */
+	uint32_t nfds;
+	char container_id[16]; /* "" unknown yet, else "host" or 12 hex */
+	uint8_t container_type;
+	bool container_done;
+};
+
+struct sinsp_thread {
+	int64_t tid, pid, ptid, sid, vpgid, pgid, vtid, vpid;
+	uint32_t uid, gid, loginuid, tty;
+	uint64_t clone_ts;  /* 0: unknown */
+	uint64_t lastseen;  /* event time */
+	bool placeholder;
+	bool dead;
+	struct sproc *p;
+	/* the last enter event, for exit events of old captures that lack
+	 * parameters (the enter event had them) */
+	uint16_t enter_type; /* 0xffff: none */
+	uint8_t enter_n;
+	uint16_t enter_off[SCAP_MAX_EVENT_PARAMS], enter_len[SCAP_MAX_EVENT_PARAMS];
+	uint8_t *enter_buf;
+	uint32_t enter_cap;
+	UT_hash_handle hh;
+};
+
+struct sinsp_evt {
+	const scap_evt_t *evt;
+	uint64_t num;
+	struct sinsp_thread *thread;
+	struct sinsp_fd *fd;
+	int64_t fdnum;
+	sinsp_t *s;
+};
+
+struct suser {
+	uint32_t id;
+	char *name, *home, *shell;
+	UT_hash_handle hh;
+};
+
+struct sinsp {
+	scap_t *h;
+	struct sinsp_opts opts;
+	struct sinsp_thread *threads; /* uthash by tid */
+	uint64_t nthreads;
+	struct suser *users, *groups;
+	struct sinsp_containers *containers;
+	struct sinsp_evt cur;
+	uint64_t num;
+	uint64_t section; /* scap n_sections seen */
+	uint64_t last_purge;
+	struct sinsp_thread *to_remove; /* a thread whose procexit was the last event */
+	struct sinsp_fd *fd_to_close;   /* closed by the last event */
+	struct sproc *fd_to_close_proc;
+	int8_t (*pidx)[PN_MAX]; /* per event type: index of each name, -1 */
+	uint8_t *handler;       /* per event type */
+	uint8_t *keep_enter;    /* per exit type: store its enter event */
+	uint32_t ntypes;
+	struct sinsp_stats st;
+	char err[SCAP_ERRBUF_SIZE];
+	char scratch[8192]; /* field rendering */
+};
+
+/* parsers.c */
+int sinsp_parse_event(sinsp_t *s, struct sinsp_evt *e);
+int sinsp_build_tables(sinsp_t *s);
+void sinsp_load_metadata(sinsp_t *s);
+struct sinsp_thread *sinsp_get_thread(sinsp_t *s, int64_t tid, bool create);
+void sinsp_thread_free(sinsp_t *s, struct sinsp_thread *t);
+void sinsp_proc_unref(sinsp_t *s, struct sproc *p);
+void sinsp_fd_free(struct sinsp_fd *f);
+void sinsp_purge(sinsp_t *s, uint64_t now);
+void sinsp_clear_state(sinsp_t *s);
+const char *sinsp_user_name(const sinsp_t *s, uint32_t uid);
+const struct suser *sinsp_find_user(const sinsp_t *s, uint32_t uid);
+const struct suser *sinsp_find_group(const sinsp_t *s, uint32_t gid);
+void sinsp_resolve_container(sinsp_t *s, struct sproc *p);
+
+#endif
