@@ -29,7 +29,7 @@ static const struct {
 	{"proc.pid", FILTER_T_INT64, 0, P_PID, "id of the process of the event's thread"},
 	{"proc.ppid", FILTER_T_INT64, 0, P_PPID, "id of the parent process"},
 	{"proc.vpid", FILTER_T_INT64, 0, P_VPID, "process id as seen from its own pid namespace"},
-	{"proc.name", FILTER_T_STRING, 0, P_NAME, "process name (the comm: at most 16 characters)"},
+	{"proc.name", FILTER_T_STRING, 0, P_NAME, "name of the thread (its comm, at most 15 characters; threads of a process may differ)"},
 	{"proc.exe", FILTER_T_STRING, 0, P_EXE, "first command-line argument (argv[0])"},
 	{"proc.exepath", FILTER_T_STRING, 0, P_EXEPATH, "full path of the executable"},
 	{"proc.cmdline", FILTER_T_STRING, 0, P_CMDLINE, "proc.name followed by the arguments"},
@@ -123,9 +123,10 @@ static size_t join_args(char *buf, size_t cap, size_t off, const char *args, siz
 	return off;
 }
 
-static size_t cmdline(char *buf, size_t cap, const struct sproc *p)
+static size_t cmdline(char *buf, size_t cap, const struct sinsp_thread *t)
 {
-	size_t n = (size_t)snprintf(buf, cap, "%s", p->comm ? p->comm : "");
+	const struct sproc *p = t->p;
+	size_t n = (size_t)snprintf(buf, cap, "%s", t->comm);
 	if (n >= cap)
 		n = cap - 1;
 	if (p->args_len && n + 1 < cap) {
@@ -339,11 +340,11 @@ static int extract(void *pctx, uint32_t id, const filter_fieldref_t *ref, const 
 			filter_out_i64(out, t->ptid);
 		break;
 	case P_VPID: if (t->vpid >= 0) filter_out_i64(out, t->vpid); break;
-	case P_NAME: out_cstr(out, p->comm); break;
+	case P_NAME: out_cstr(out, t->comm); break;
 	case P_EXE: out_cstr(out, p->exe); break;
 	case P_EXEPATH: out_cstr(out, p->exepath); break;
 	case P_CMDLINE:
-		n = cmdline(s->scratch, sizeof(s->scratch), p);
+		n = cmdline(s->scratch, sizeof(s->scratch), t);
 		filter_out_str(out, s->scratch, n);
 		break;
 	case P_ARGS:
@@ -360,11 +361,11 @@ static int extract(void *pctx, uint32_t id, const filter_fieldref_t *ref, const 
 		par = parent_of(s, t);
 		if (!par || !par->p || par->placeholder)
 			break;
-		if (id == P_PNAME) out_cstr(out, par->p->comm);
+		if (id == P_PNAME) out_cstr(out, par->comm);
 		else if (id == P_PEXE) out_cstr(out, par->p->exe);
 		else if (id == P_PEXEPATH) out_cstr(out, par->p->exepath);
 		else {
-			n = cmdline(s->scratch, sizeof(s->scratch), par->p);
+			n = cmdline(s->scratch, sizeof(s->scratch), par);
 			filter_out_str(out, s->scratch, n);
 		}
 		break;
@@ -376,7 +377,7 @@ static int extract(void *pctx, uint32_t id, const filter_fieldref_t *ref, const 
 			bool take = want < 0 ? level > 0 : level == want;
 			if (take && !a->placeholder && a->p) {
 				if (id == P_ANAME)
-					out_cstr(out, a->p->comm);
+					out_cstr(out, a->comm);
 				else
 					filter_out_i64(out, a->pid);
 				if (want >= 0)

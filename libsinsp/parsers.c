@@ -318,6 +318,21 @@ static size_t resolve_path(char *out, size_t cap, const char *dir, size_t dlen, 
 }
 
 /* ---- threads and processes ---- */
+static void set_comm(struct sinsp_thread *t, const char *s, size_t len)
+{
+	if (len >= sizeof(t->comm))
+		len = sizeof(t->comm) - 1;
+	memcpy(t->comm, s, len);
+	t->comm[len] = 0;
+}
+
+/* Old events have no comm: the kernel's is the exe's base name. */
+static void comm_from_exe(struct sinsp_thread *t, const char *exe)
+{
+	const char *b = strrchr(exe, '/');
+	set_comm(t, b ? b + 1 : exe, strlen(b ? b + 1 : exe));
+}
+
 static struct sproc *proc_new(void)
 {
 	struct sproc *p = calloc(1, sizeof(*p));
@@ -336,7 +351,6 @@ void sinsp_proc_unref(sinsp_t *s, struct sproc *p)
 		HASH_DEL(p->fds, f);
 		sinsp_fd_free(f);
 	}
-	free(p->comm);
 	free(p->exe);
 	free(p->exepath);
 	free(p->cwd);
@@ -351,7 +365,6 @@ static struct sproc *proc_clone(sinsp_t *s, const struct sproc *from)
 	struct sproc *p = proc_new();
 	if (!p)
 		return NULL;
-	if (from->comm) set_str(&p->comm, from->comm, strlen(from->comm));
 	if (from->exe) set_str(&p->exe, from->exe, strlen(from->exe));
 	if (from->exepath) set_str(&p->exepath, from->exepath, strlen(from->exepath));
 	if (from->cwd) set_str(&p->cwd, from->cwd, strlen(from->cwd));
@@ -545,6 +558,9 @@ void sinsp_load_metadata(sinsp_t *s)
 			t->gid = (uint32_t)scap_tinfo_int(ti, SCAP_TI_GID);
 			t->loginuid = (uint32_t)scap_tinfo_int(ti, SCAP_TI_LOGINUID);
 			t->tty = (uint32_t)scap_tinfo_int(ti, SCAP_TI_TTY);
+			size_t len;
+			const char *v = scap_tinfo_str(ti, SCAP_TI_COMM, &len);
+			set_comm(t, v, len);
 			struct sinsp_thread *main = tid != pid ? sinsp_get_thread(s, pid, false) : NULL;
 			if (main && main->p && !t->p) {
 				t->p = main->p;
@@ -554,9 +570,6 @@ void sinsp_load_metadata(sinsp_t *s)
 			if (!t->p && !(t->p = proc_new()))
 				continue;
 			struct sproc *p = t->p;
-			size_t len;
-			const char *v;
-			v = scap_tinfo_str(ti, SCAP_TI_COMM, &len); set_str(&p->comm, v, len);
 			v = scap_tinfo_str(ti, SCAP_TI_EXE, &len); set_str(&p->exe, v, len);
 			v = scap_tinfo_str(ti, SCAP_TI_EXEPATH, &len); set_str(&p->exepath, v, len);
 			v = scap_tinfo_str(ti, SCAP_TI_CWD, &len); set_str(&p->cwd, v, len);
@@ -684,11 +697,12 @@ static void on_clone(sinsp_t *s, struct sinsp_evt *e)
 	const char *str;
 	uint32_t len;
 	if (pstr(s, e, PN_EXE, &str, &len)) set_str(&p->exe, str, len);
-	if (pstr(s, e, PN_COMM, &str, &len)) set_str(&p->comm, str, len);
-	else if (!p->comm && p->exe) {
-		const char *b = strrchr(p->exe, '/');
-		set_str(&p->comm, b ? b + 1 : p->exe, strlen(b ? b + 1 : p->exe));
-	}
+	if (pstr(s, e, PN_COMM, &str, &len))
+		set_comm(child, str, len);
+	else if (parent && parent->comm[0])
+		memcpy(child->comm, parent->comm, sizeof(child->comm));
+	else if (p->exe)
+		comm_from_exe(child, p->exe);
 	if (pstr(s, e, PN_CWD, &str, &len)) set_str(&p->cwd, str, len);
 	struct pv a = param(s, e, PN_ARGS);
 	if (a.len) set_bytes(&p->args, &p->args_len, (const char *)a.p, a.len);
@@ -712,11 +726,10 @@ static void on_execve(sinsp_t *s, struct sinsp_evt *e)
 	int64_t v;
 	t->placeholder = false;
 	if (pstr(s, e, PN_EXE, &str, &len)) set_str(&p->exe, str, len);
-	if (pstr(s, e, PN_COMM, &str, &len)) set_str(&p->comm, str, len);
-	else if (p->exe) { /* old events: the comm is the exe's base name */
-		const char *b = strrchr(p->exe, '/');
-		set_str(&p->comm, b ? b + 1 : p->exe, strlen(b ? b + 1 : p->exe));
-	}
+	if (pstr(s, e, PN_COMM, &str, &len))
+		set_comm(t, str, len);
+	else if (p->exe)
+		comm_from_exe(t, p->exe);
 	if (pstr(s, e, PN_TRUSTED_EXEPATH, &str, &len)) set_str(&p->exepath, str, len);
 	else if (pstr(s, e, PN_FILENAME, &str, &len) || pstr(s, e, PN_PATHNAME, &str, &len)) {
 		char abs[4096];
@@ -760,10 +773,7 @@ static void on_open(sinsp_t *s, struct sinsp_evt *e)
 
 	if (!p || fd < 0 || scap_event_direction(scap_evt_type(e->evt)) != SCAP_DIR_EXIT)
 		return;
-	if (!pstr(s, e, PN_NAME, &name, &nlen) && !pstr(s, e, PN_PATH, &name, &nlen)) {
-		name = "";
-		nlen = 0;
-	}
+	bool have_name = pstr(s, e, PN_NAME, &name, &nlen) || pstr(s, e, PN_PATH, &name, &nlen);
 	uint32_t flags = 0;
 	pu32(s, e, PN_FLAGS, &flags);
 	/* relative to cwd or to dirfd */
@@ -775,8 +785,8 @@ static void on_open(sinsp_t *s, struct sinsp_evt *e)
 		dir = df && df->name ? df->name : "";
 		dlen = df ? df->name_len : 0;
 	}
-	char abs[4096];
-	size_t n = resolve_path(abs, sizeof(abs), dir, dlen, name, nlen);
+	char abs[4096] = "";
+	size_t n = have_name ? resolve_path(abs, sizeof(abs), dir, dlen, name, nlen) : 0; /* unknown: "" */
 	struct sinsp_fd *f = fd_add(s, p, fd, (flags & PPM_O_DIRECTORY) ? SCAP_FD_DIRECTORY : SCAP_FD_FILE);
 	if (!f)
 		return;
@@ -1164,9 +1174,8 @@ int sinsp_parse_event(sinsp_t *s, struct sinsp_evt *e)
 		uint32_t len;
 		pint(s, e, PN_RES, &res);
 		pint(s, e, PN_OPTION, &opt);
-		if (e->thread && e->thread->p && exit && res == 0 && opt == PR_SET_NAME &&
-		    pstr(s, e, PN_ARG2_STR, &name, &len))
-			set_str(&e->thread->p->comm, name, len);
+		if (e->thread && exit && res == 0 && opt == PR_SET_NAME && pstr(s, e, PN_ARG2_STR, &name, &len))
+			set_comm(e->thread, name, len);
 		break;
 	}
 	case H_OPEN: on_open(s, e); break;

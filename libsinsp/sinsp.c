@@ -228,7 +228,7 @@ static const char *nz(const char *s)
 
 SCAP_EXPORT const char *sinsp_thread_comm(const sinsp_thread_t *t)
 {
-	return t && t->p ? nz(t->p->comm) : "";
+	return t ? t->comm : "";
 }
 
 SCAP_EXPORT const char *sinsp_thread_exe(const sinsp_thread_t *t)

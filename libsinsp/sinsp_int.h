@@ -41,7 +41,7 @@ struct sinsp_fd {
 /* Shared by the threads of a process. */
 struct sproc {
 	uint32_t refs;
-	char *comm, *exe, *exepath, *cwd, *args, *cgroups;
+	char *exe, *exepath, *cwd, *args, *cgroups;
 	uint32_t args_len, cgroups_len;
 	struct sinsp_fd *fds; /* uthash by fd */
 	uint32_t nfds;
@@ -52,6 +52,7 @@ struct sproc {
 
 struct sinsp_thread {
 	int64_t tid, pid, ptid, sid, vpgid, pgid, vtid, vpid;
+	char comm[32]; /* the thread's own name (threads of a process may differ) */
 	uint32_t uid, gid, loginuid, tty;
 	uint64_t clone_ts;  /* 0: unknown */
 	uint64_t lastseen;  /* event time */

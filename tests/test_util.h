@@ -32,5 +32,7 @@ Suite *filter_suite(void);
 Suite *evt_fields_suite(void);
 Suite *regress_suite(void);
 Suite *output_suite(void);
+Suite *sinsp_suite(void);
+Suite *container_suite(void);
 
 #endif

@@ -1,0 +1,454 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * libsinsp: the thread table against the capture's process list, field
+ * values on events picked by hand from the shared captures (each with the
+ * reason its value is right), and synthetic streams that stress the state:
+ * containers, missing parents, reused tids, fds closed twice, truncated
+ * parameters, the caps.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "json_util.h"
+#include "scapgen.h"
+#include "sinsp.h"
+#include "test_util.h"
+
+struct ctx {
+	sinsp_t *s;
+	filter_registry_t *reg;
+};
+
+static struct ctx open_ctx(const char *path, const struct sinsp_opts *opts)
+{
+	struct scap_open_opts o = SCAP_OPEN_OPTS_INIT;
+	char errbuf[SCAP_ERRBUF_SIZE];
+	struct ctx c;
+
+	o.filename = path;
+	scap_t *h = scap_open(&o, errbuf);
+	ck_assert_msg(h != NULL, "%s", errbuf);
+	c.s = sinsp_open(h, opts, errbuf);
+	ck_assert_msg(c.s != NULL, "%s", errbuf);
+	c.reg = filter_registry_new();
+	ck_assert_int_eq(filter_registry_add_evt_fields(c.reg), FILTER_OK);
+	ck_assert_int_eq(sinsp_add_fields(c.s, c.reg), SCAP_OK);
+	return c;
+}
+
+static void close_ctx(struct ctx *c)
+{
+	sinsp_close(c->s);
+	filter_registry_free(c->reg);
+}
+
+/* Advance to event `num` and render `tmpl` for it. */
+static const char *render_at(struct ctx *c, uint64_t num, const char *tmpl)
+{
+	static char buf[4096];
+	const sinsp_evt_t *e = NULL;
+	filter_format_t *fmt = filter_format_compile(c->reg, tmpl, NULL);
+	ck_assert_msg(fmt != NULL, "%s", filter_registry_geterr(c->reg));
+	while (1) {
+		ck_assert_int_eq(sinsp_next(c->s, &e), SINSP_OK);
+		if (sinsp_evt_num(e) == num)
+			break;
+	}
+	filter_format_render(fmt, sinsp_evt_scap(e), num, (void *)e, buf, sizeof(buf));
+	filter_format_free(fmt);
+	return buf;
+}
+
+/* ---- the process list ---- */
+static const char *const captures[] = {
+	"falco_connect_localhost", "falco_open-multiple-files", "falco_privileged", "falco_test_empty",
+	"libs_curl_google", "libs_sample", "libs_single_ipv6_conn",
+};
+
+START_TEST(test_proclist)
+{
+	const char *dir = tu_shared_dir("sinsp process lists");
+	if (!dir)
+		return;
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/captures/expected/%s.procs.jsonl", dir, captures[_i]);
+	char *text = tu_read_file(path, NULL);
+	ck_assert_ptr_nonnull(text);
+	snprintf(path, sizeof(path), "%s/captures/%s.scap", dir, captures[_i]);
+	struct ctx c = open_ctx(path, NULL);
+	size_t n = 0;
+	char *save = NULL;
+	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save), n++) {
+		struct json j;
+		char want[4096];
+		ck_assert_int_eq(json_parse(&j, l, strlen(l)), 0);
+		int64_t tid = json_int(&j, json_get(&j, 0, "tid"));
+		const sinsp_thread_t *t = sinsp_find_thread(c.s, tid);
+		ck_assert_msg(t != NULL, "%s: tid %" PRId64 " missing", captures[_i], tid);
+		ck_assert_int_eq(sinsp_thread_pid(t), json_int(&j, json_get(&j, 0, "pid")));
+		ck_assert_int_eq(sinsp_thread_ptid(t), json_int(&j, json_get(&j, 0, "ptid")));
+		json_str(&j, json_get(&j, 0, "comm"), want, sizeof(want));
+		ck_assert_str_eq(sinsp_thread_comm(t), want);
+		json_str(&j, json_get(&j, 0, "exe"), want, sizeof(want));
+		ck_assert_str_eq(sinsp_thread_exe(t), want);
+		int args = json_get(&j, 0, "args");
+		size_t alen;
+		const char *a = sinsp_thread_args(t, &alen);
+		size_t pos = 0;
+		for (int k = 0; k < j.tok[args].size; k++) {
+			json_str(&j, json_at(&j, args, k), want, sizeof(want));
+			ck_assert_msg(pos < alen && !strcmp(a + pos, want), "%s: tid %" PRId64 " arg %d", captures[_i], tid,
+				      k);
+			pos += strlen(want) + 1;
+		}
+		ck_assert_int_eq(sinsp_thread_is_placeholder(t), 0);
+		json_free(&j);
+	}
+	ck_assert_uint_eq(sinsp_thread_count(c.s), n);
+	size_t cur = 0, seen = 0;
+	while (sinsp_thread_next(c.s, &cur))
+		seen++;
+	ck_assert_uint_eq(seen, n);
+	close_ctx(&c);
+	free(text);
+}
+END_TEST
+
+/* ---- events picked by hand ---- */
+START_TEST(test_open_close)
+{
+	const char *path = tu_shared_capture("falco_open-multiple-files.scap");
+	if (!path)
+		return;
+	struct ctx c = open_ctx(path, NULL);
+	/* 1098: open< fd=3 name=/tmp/file-1 by python (16569, in the process list) */
+	ck_assert_str_eq(render_at(&c, 1098, "%proc.name %fd.num %fd.name %fd.type %fd.typechar %fd.directory %fd.filename"),
+			 "python 3 /tmp/file-1 file f /tmp file-1");
+	/* 1106: close< res=0; its fd (3) is in the enter event 1105 (an old
+	 * capture): the closed file is still shown on the close */
+	ck_assert_str_eq(render_at(&c, 1106, "%evt.type %fd.num %fd.name"), "close 3 /tmp/file-1");
+	/* 1107 (open>): fd 3 is gone */
+	render_at(&c, 1107, "%evt.num");
+	ck_assert_ptr_null(sinsp_find_fd(c.s, 16569, 3));
+	ck_assert_ptr_nonnull(sinsp_find_fd(c.s, 16569, 4));
+	/* 1108: open< reuses fd 3 for /tmp/file-3 */
+	ck_assert_str_eq(render_at(&c, 1108, "%fd.num %fd.name"), "3 /tmp/file-3");
+	ck_assert_str_eq(sinsp_fd_name(sinsp_find_fd(c.s, 16569, 3)), "/tmp/file-3");
+	close_ctx(&c);
+}
+END_TEST
+
+START_TEST(test_connect_tuple)
+{
+	const char *path = tu_shared_capture("falco_connect_localhost.scap");
+	if (!path)
+		return;
+	struct ctx c = open_ctx(path, NULL);
+	/* 187: connect< res=-115 tuple=127.0.0.1:47192->127.0.0.1:80 (spec
+	 * §10.2), on fd 4 named by the enter event 186. The thread (31699) is in
+	 * neither the process list nor a clone event: a placeholder, so proc.*
+	 * are <NA>. */
+	ck_assert_str_eq(render_at(&c, 187, "%fd.num|%fd.name|%fd.cip|%fd.cport|%fd.sip|%fd.sport|%fd.lip|%fd.lport|"
+					     "%fd.rip|%fd.rport|%fd.l4proto|%fd.sockfamily|%fd.is_server|%fd.type|"
+					     "%proc.name|%thread.tid|%proc.is_placeholder"),
+			 "4|127.0.0.1:47192->127.0.0.1:80|127.0.0.1|47192|127.0.0.1|80|127.0.0.1|47192|127.0.0.1|80|tcp|ip|"
+			 "false|ipv4|<NA>|31699|true");
+	close_ctx(&c);
+}
+END_TEST
+
+START_TEST(test_execve_lineage)
+{
+	const char *path = tu_shared_capture("libs_curl_google.scap");
+	if (!path)
+		return;
+	struct ctx c = open_ctx(path, NULL);
+	/* 211: execve< of curl (expected/libs_curl_google.execve.jsonl: exe curl,
+	 * args -6 http://www.google.com, cwd /home/ubuntu, ptid 3200); the
+	 * process list has 3200 = bash, whose parent 3199 = sshd */
+	ck_assert_str_eq(render_at(&c, 211, "%proc.name|%proc.exe|%proc.args|%proc.cmdline|%proc.cwd|%proc.pid|"
+					     "%proc.ppid|%proc.pname|%proc.pcmdline|%proc.aname[0]|%proc.aname[1]|"
+					     "%proc.aname[2]|%proc.apid[2]|%thread.ismain|%container.id"),
+			 "curl|curl|-6 http://www.google.com|curl -6 http://www.google.com|/home/ubuntu|17497|3200|bash|"
+			 "bash|curl|bash|sshd|3199|true|host");
+	filter_t *f = filter_compile(c.reg, "proc.aname = sshd and proc.aname[1] = bash and not proc.aname = init", NULL);
+	ck_assert_ptr_nonnull(f);
+	const sinsp_evt_t *e;
+	ck_assert_int_eq(sinsp_next(c.s, &e), SINSP_OK); /* 212: brk> by curl */
+	ck_assert_int_eq(filter_eval(f, sinsp_evt_scap(e), sinsp_evt_num(e), (void *)e), 1);
+	filter_free(f);
+	close_ctx(&c);
+}
+END_TEST
+
+START_TEST(test_ipv6_server)
+{
+	const char *path = tu_shared_capture("libs_single_ipv6_conn.scap");
+	if (!path)
+		return;
+	struct ctx c = open_ctx(path, NULL);
+	/* 851: bind< res=0 addr=[2001:db8::3]:1234 on fd 3 (socket AF_INET6 at 848) */
+	ck_assert_str_eq(render_at(&c, 851, "%fd.num %fd.name %fd.is_server %fd.type %fd.l4proto"),
+			 "3 2001:db8::3:1234 true ipv6 tcp");
+	/* the accept< (spec §10.2: [2001:db8::4]:54405 -> [2001:db8::3]:1234, the
+	 * source being the remote peer) */
+	filter_t *f = filter_compile(c.reg, "evt.type = accept and evt.dir = <", NULL);
+	filter_format_t *fmt = filter_format_compile(
+		c.reg, "%fd.name|%fd.cip|%fd.cport|%fd.sip|%fd.sport|%fd.lport|%fd.rport|%fd.rip|%fd.is_server", NULL);
+	const sinsp_evt_t *e;
+	char buf[512] = "";
+	while (sinsp_next(c.s, &e) == SINSP_OK)
+		if (filter_eval(f, sinsp_evt_scap(e), sinsp_evt_num(e), (void *)e) == 1) {
+			filter_format_render(fmt, sinsp_evt_scap(e), sinsp_evt_num(e), (void *)e, buf, sizeof(buf));
+			break;
+		}
+	ck_assert_str_eq(buf, "2001:db8::4:54405->2001:db8::3:1234|2001:db8::4|54405|2001:db8::3|1234|1234|54405|"
+			      "2001:db8::4|true");
+	filter_t *n = filter_compile(c.reg, "fd.net = 2001:db8::/32 and fd.snet = 2001:db8::3/128 and fd.rport = 54405",
+				     NULL);
+	ck_assert_int_eq(filter_eval(n, sinsp_evt_scap(e), sinsp_evt_num(e), (void *)e), 1);
+	filter_free(n);
+	filter_free(f);
+	filter_format_free(fmt);
+	close_ctx(&c);
+}
+END_TEST
+
+START_TEST(test_container_fields)
+{
+	const char *path = tu_shared_capture("falco_open-multiple-files.scap");
+	if (!path)
+		return;
+	struct ctx c = open_ctx(path, NULL);
+	/* 84: procinfo> of a bash thread whose cgroups are /docker/ad64969c62e5...
+	 * (process list); the capture's container events (272) describe that id
+	 * as express_server, image node:latest, type 0 (docker) */
+	ck_assert_str_eq(render_at(&c, 84, "%proc.name|%container.id|%container.name|%container.image|%container.type"),
+			 "bash|ad64969c62e5|express_server|node:latest|docker");
+	close_ctx(&c);
+}
+END_TEST
+
+/* ---- synthetic streams ---- */
+static void u64p(struct sg_param *p, uint64_t *store, uint64_t v)
+{
+	*store = v;
+	p->data = store;
+	p->len = 8;
+}
+
+static void strp(struct sg_param *p, const char *s)
+{
+	p->data = s;
+	p->len = (uint32_t)strlen(s) + 1;
+}
+
+/* execve< (293) with the first 17 parameters, up to tty */
+static void execve_x(sg_buf *b, uint64_t ts, int64_t tid, int64_t ptid, const char *comm, const char *args,
+		     size_t args_len, const char *cgroups, size_t cg_len)
+{
+	static uint64_t v[16];
+	static uint32_t u[4];
+	struct sg_param p[17];
+	u64p(&p[0], &v[0], 0);
+	strp(&p[1], comm);
+	p[2] = (struct sg_param){args, (uint32_t)args_len};
+	u64p(&p[3], &v[1], (uint64_t)tid);
+	u64p(&p[4], &v[2], (uint64_t)tid);
+	u64p(&p[5], &v[3], (uint64_t)ptid);
+	strp(&p[6], "/work");
+	u64p(&p[7], &v[4], 1024);
+	u64p(&p[8], &v[5], 0);
+	u64p(&p[9], &v[6], 0);
+	for (int i = 0; i < 3; i++) {
+		u[i] = 0;
+		p[10 + i] = (struct sg_param){&u[i], 4};
+	}
+	strp(&p[13], comm);
+	p[14] = (struct sg_param){cgroups, (uint32_t)cg_len};
+	p[15] = (struct sg_param){NULL, 0};
+	u[3] = 34816;
+	p[16] = (struct sg_param){&u[3], 4};
+	sg_ev_v2(b, 0, ts, tid, 293, 17, p, 0);
+}
+
+static void simple_x(sg_buf *b, uint64_t ts, int64_t tid, uint16_t type, int n, const int64_t *vals)
+{
+	struct sg_param p[8];
+	for (int i = 0; i < n; i++)
+		p[i] = (struct sg_param){&vals[i], 8};
+	sg_ev_v2(b, 0, ts, tid, type, (uint32_t)n, p, 0);
+}
+
+/* openat< (307): fd, dirfd, name, flags, mode, dev, ino */
+static void openat_x(sg_buf *b, uint64_t ts, int64_t tid, int64_t fd, int64_t dirfd, const char *name, int nparams)
+{
+	static int64_t v[2];
+	static uint32_t flags = 1, mode = 0, dev = 0;
+	static uint64_t ino = 77;
+	struct sg_param p[7];
+	v[0] = fd;
+	v[1] = dirfd;
+	p[0] = (struct sg_param){&v[0], 8};
+	p[1] = (struct sg_param){&v[1], 8};
+	strp(&p[2], name);
+	p[3] = (struct sg_param){&flags, 4};
+	p[4] = (struct sg_param){&mode, 4};
+	p[5] = (struct sg_param){&dev, 4};
+	p[6] = (struct sg_param){&ino, 8};
+	sg_ev_v2(b, 0, ts, tid, 307, (uint32_t)nparams, p, 0);
+}
+
+START_TEST(test_synthetic_state)
+{
+	static const char cg[] = "cpu=/docker/9dbcbd0c435f5f5fb41e0ae0b10c5e6e9a9bb2efc0d4a28c3f5e9cbd4a41b2a5\0"
+				 "memory=/docker/9dbcbd0c435f5f5fb41e0ae0b10c5e6e9a9bb2efc0d4a28c3f5e9cbd4a41b2a5";
+	static const char json[] =
+		"{\"container\":{\"Mounts\":[{\"Source\":\"/etc\",\"Destination\":\"/host/etc\",\"Mode\":\"\",\"RW\":true,"
+		"\"Propagation\":\"rprivate\"}],\"id\":\"9dbcbd0c435f\",\"image\":\"nginx:latest\",\"imagerepo\":\"nginx\","
+		"\"imagetag\":\"latest\",\"name\":\"epic_cray\",\"privileged\":true,\"type\":0,"
+		"\"labels\":{\"io.kubernetes.pod.name\":\"web-1\",\"io.kubernetes.pod.namespace\":\"prod\"}}}";
+	sg_buf b;
+	sg_init(&b);
+	sg_shb(&b, 1, 2);
+	uint64_t ts = 1000000000;
+	/* 1: container metadata (a meta event without a thread) */
+	struct sg_param jp = {json, (uint32_t)sizeof(json)};
+	sg_ev_v2(&b, 0, ts++, -1, 272, 1, &jp, 0);
+	/* 2: tid 500, never seen, execs bash in the container; its parent 999 is unknown */
+	execve_x(&b, ts++, 500, 999, "bash", "-i\0", 3, cg, sizeof(cg));
+	/* 3: openat< fd 5 relative to the cwd /work; 4, 5: close it twice */
+	openat_x(&b, ts++, 500, 5, -100, "../etc/./shadow", 7);
+	int64_t ok_close[2] = {0, 5}, bad_close[2] = {-9, 5};
+	simple_x(&b, ts++, 500, 5, 2, ok_close);
+	simple_x(&b, ts++, 500, 5, 2, bad_close);
+	/* 6: openat< with only its first parameter (truncated: a capture cut
+	 * after params were appended) */
+	openat_x(&b, ts++, 500, 6, -100, "x", 1);
+	/* 7: procexit of 500; 8: tid 500 reused by a new process */
+	sg_ev_v2(&b, 0, ts++, 500, 16, 0, NULL, 0);
+	execve_x(&b, ts++, 500, 1, "sleep", "10\0", 3, "cpu=/\0", 6);
+	/* 9..: 5 opens for the fd cap (2 per process) */
+	for (int i = 0; i < 5; i++)
+		openat_x(&b, ts++, 500, 10 + i, -100, "/tmp/f", 7);
+	const char *path = tu_tmpfile(".scap");
+	ck_assert_int_eq(tu_write_file(path, b.p, b.len), 0);
+
+	struct sinsp_opts so = SINSP_OPTS_INIT;
+	so.max_fds_per_proc = 2;
+	struct ctx c = open_ctx(path, &so);
+	ck_assert_str_eq(render_at(&c, 2, "%proc.name|%proc.cmdline|%proc.pname|%proc.ppid|%container.id|"
+					   "%container.name|%container.image|%container.image.repository|"
+					   "%container.image.tag|%container.privileged|%container.type|%k8s.pod.name|"
+					   "%k8s.ns.name|%container.mounts|%proc.tty"),
+			 "bash|bash -i|<NA>|999|9dbcbd0c435f|epic_cray|nginx:latest|nginx|latest|true|docker|web-1|prod|"
+			 "/etc:/host/etc::true:rprivate|34816");
+	ck_assert_str_eq(render_at(&c, 3, "%fd.num %fd.name %fd.nameraw %fd.ino"), "5 /etc/shadow ../etc/./shadow 77");
+	ck_assert_str_eq(render_at(&c, 4, "%fd.name"), "/etc/shadow");
+	ck_assert_str_eq(render_at(&c, 5, "%evt.res %fd.num %fd.name"), "EBADF 5 <NA>");
+	ck_assert_str_eq(render_at(&c, 6, "%fd.num %fd.name"), "6 ");
+	ck_assert_str_eq(render_at(&c, 7, "%evt.type %proc.name"), "procexit bash");
+	ck_assert_str_eq(render_at(&c, 8, "%proc.name %proc.args %container.id %proc.pname"), "sleep 10 host <NA>");
+	ck_assert_ptr_null(sinsp_find_fd(c.s, 500, 6)); /* the new process has a new fd table */
+	const sinsp_evt_t *e;
+	while (sinsp_next(c.s, &e) == SINSP_OK)
+		;
+	struct sinsp_stats st = {.sz = sizeof(st)};
+	ck_assert_int_eq(sinsp_get_stats(c.s, &st), SCAP_OK);
+	ck_assert_uint_eq(st.n_fds_evicted, 3); /* 5 opens, 2 kept */
+	ck_assert_uint_eq(st.n_threads_removed, 1);
+	ck_assert_uint_eq(st.n_containers, 1);
+	ck_assert_uint_eq(st.n_evts, 13);
+	close_ctx(&c);
+	unlink(path);
+	sg_free(&b);
+}
+END_TEST
+
+/* clone< parent and child sides, threads sharing a process, the thread cap */
+START_TEST(test_clone_and_caps)
+{
+	sg_buf b;
+	sg_init(&b);
+	sg_shb(&b, 1, 2);
+	uint64_t ts = 1000;
+	execve_x(&b, ts++, 100, 1, "server", "", 0, "cpu=/\0", 6);
+	openat_x(&b, ts++, 100, 3, -100, "/var/log/app.log", 7);
+	/* clone< (223) on the parent's side: res = child tid 101, flags THREAD */
+	static uint64_t v[12];
+	static uint32_t u[6];
+	for (int k = 0; k < 60; k++) {
+		int64_t child = 101 + k;
+		uint32_t flags = k == 0 ? (1u << 13) | 1u /* CLONE_THREAD|CLONE_FILES */ : 0;
+		struct sg_param p[21];
+		u64p(&p[0], &v[0], (uint64_t)child);
+		strp(&p[1], "server");
+		p[2] = (struct sg_param){"", 0};
+		u64p(&p[3], &v[1], 100);
+		u64p(&p[4], &v[2], 100);
+		u64p(&p[5], &v[3], 1);
+		strp(&p[6], "/srv");
+		for (int i = 7; i < 10; i++)
+			u64p(&p[i], &v[i - 3], 0);
+		for (int i = 10; i < 13; i++)
+			p[i] = (struct sg_param){&u[0], 4};
+		strp(&p[13], "server");
+		p[14] = (struct sg_param){"cpu=/", 6};
+		u[1] = flags;
+		p[15] = (struct sg_param){&u[1], 4};
+		u[2] = 1000;
+		p[16] = (struct sg_param){&u[2], 4};
+		p[17] = (struct sg_param){&u[2], 4};
+		u64p(&p[18], &v[8], (uint64_t)child);
+		u64p(&p[19], &v[9], (uint64_t)child);
+		u64p(&p[20], &v[10], 0);
+		sg_ev_v2(&b, 0, ts++, 100, 223, 21, p, 0);
+		/* an event of the child */
+		sg_ev_v2(&b, 0, ts++, child, 234, 0, NULL, 0);
+	}
+	const char *path = tu_tmpfile(".scap");
+	ck_assert_int_eq(tu_write_file(path, b.p, b.len), 0);
+	struct sinsp_opts so = SINSP_OPTS_INIT;
+	so.max_threads = 16;
+	struct ctx c = open_ctx(path, &so);
+	/* event 4: the first child's procinfo: a thread of 100, sharing its fds */
+	ck_assert_str_eq(render_at(&c, 4, "%thread.tid %proc.pid %thread.ismain %proc.name %user.uid %proc.cwd"),
+			 "101 100 false server 1000 /srv");
+	ck_assert_ptr_nonnull(sinsp_find_fd(c.s, 101, 3));
+	/* event 6: the second child is a process of its own with a copy of the fds */
+	ck_assert_str_eq(render_at(&c, 6, "%thread.tid %proc.pid %thread.ismain %proc.ppid %proc.pname"),
+			 "102 102 true 100 server");
+	ck_assert_str_eq(sinsp_fd_name(sinsp_find_fd(c.s, 102, 3)), "/var/log/app.log");
+	const sinsp_evt_t *e;
+	while (sinsp_next(c.s, &e) == SINSP_OK)
+		;
+	struct sinsp_stats st = {.sz = sizeof(st)};
+	sinsp_get_stats(c.s, &st);
+	ck_assert_uint_le(st.n_threads, 16);
+	ck_assert_uint_gt(st.n_threads_evicted, 0);
+	ck_assert_uint_eq(st.n_threads_added - st.n_threads_evicted, st.n_threads);
+	close_ctx(&c);
+	unlink(path);
+	sg_free(&b);
+}
+END_TEST
+
+Suite *sinsp_suite(void)
+{
+	Suite *s = suite_create("sinsp");
+	TCase *tc = tcase_create("state");
+
+	tcase_add_loop_test(tc, test_proclist, 0, (int)(sizeof(captures) / sizeof(captures[0])));
+	tcase_add_test(tc, test_open_close);
+	tcase_add_test(tc, test_connect_tuple);
+	tcase_add_test(tc, test_execve_lineage);
+	tcase_add_test(tc, test_ipv6_server);
+	tcase_add_test(tc, test_container_fields);
+	tcase_add_test(tc, test_synthetic_state);
+	tcase_add_test(tc, test_clone_and_caps);
+	suite_add_tcase(s, tc);
+	return s;
+}
