@@ -107,6 +107,10 @@ struct scap_stats {
 	uint64_t n_sections;      /* section headers seen */
 };
 SCAP_EXPORT int scap_get_stats(scap_t *h, struct scap_stats *st);
+/* Section headers read so far (stats.n_sections), cheap enough to call per
+ * event: it changes when a concatenated capture starts a new section,
+ * whose metadata replaces the previous one. */
+SCAP_EXPORT uint64_t scap_section(const scap_t *h);
 
 /* ---- events ------------------------------------------------------------ */
 

@@ -158,6 +158,11 @@ SCAP_EXPORT const char *scap_geterr(const scap_t *h)
 	return h ? h->err : "no handle";
 }
 
+SCAP_EXPORT uint64_t scap_section(const scap_t *h)
+{
+	return h ? h->stats.n_sections : 0;
+}
+
 SCAP_EXPORT const char *scap_engine_name(const scap_t *h)
 {
 	return h ? h->ops->name : NULL;

@@ -155,7 +155,7 @@ struct scap {
 	char *filename;             /* owned copy */
 	struct scap_evt evt;        /* the current event */
 	struct scap_meta meta;
-	struct scap_stats stats;    /* core counters; engines add theirs */
+	struct scap_stats stats;    /* core counters (n_evts, n_sections); engines add theirs */
 	int last_err;
 	char err[SCAP_ERRBUF_SIZE];
 };

@@ -381,6 +381,8 @@ static struct sproc *proc_clone(sinsp_t *s, const struct sproc *from)
 
 void sinsp_thread_free(sinsp_t *s, struct sinsp_thread *t)
 {
+	if (s->last == t)
+		s->last = NULL;
 	HASH_DEL(s->threads, t);
 	s->nthreads--;
 	sinsp_proc_unref(s, t->p);
@@ -426,11 +428,17 @@ static struct sinsp_thread *thread_new(sinsp_t *s, int64_t tid)
 
 struct sinsp_thread *sinsp_get_thread(sinsp_t *s, int64_t tid, bool create)
 {
-	struct sinsp_thread *t;
+	struct sinsp_thread *t = s->last;
 
-	HASH_FIND(hh, s->threads, &tid, sizeof(tid), t);
-	if (t || !create || tid < 0)
+	if (t && t->tid == tid)
 		return t;
+	HASH_FIND(hh, s->threads, &tid, sizeof(tid), t);
+	if (t) {
+		s->last = t;
+		return t;
+	}
+	if (!create || tid < 0)
+		return NULL;
 	t = thread_new(s, tid);
 	if (!t)
 		return NULL;
@@ -484,10 +492,12 @@ static void add_user(struct suser **table, uint32_t id, const char *name, size_t
 		u->id = id;
 		HASH_ADD(hh, *table, id, sizeof(u->id), u);
 	}
-	set_str(&u->name, name ? name : "", name ? nlen : 0);
-	if (home)
+	/* replayed meta events usually repeat what is known: no reallocation then */
+	if (!u->name || strlen(u->name) != nlen || memcmp(u->name, name, nlen))
+		set_str(&u->name, name ? name : "", name ? nlen : 0);
+	if (home && (!u->home || strlen(u->home) != hlen || memcmp(u->home, home, hlen)))
 		set_str(&u->home, home, hlen);
-	if (shell)
+	if (shell && (!u->shell || strlen(u->shell) != slen || memcmp(u->shell, shell, slen)))
 		set_str(&u->shell, shell, slen);
 }
 

@@ -55,9 +55,7 @@ SCAP_EXPORT sinsp_t *sinsp_open(scap_t *h, const struct sinsp_opts *opts, char *
 		return NULL;
 	}
 	s->h = h;
-	struct scap_stats st = {.sz = sizeof(st)};
-	scap_get_stats(h, &st);
-	s->section = st.n_sections;
+	s->section = scap_section(h);
 	sinsp_load_metadata(s);
 	return s;
 }
@@ -123,10 +121,8 @@ SCAP_EXPORT int sinsp_next(sinsp_t *s, const sinsp_evt_t **out)
 	if (rc != SCAP_OK)
 		return rc;
 	/* a concatenated capture: its new section brings its own state */
-	struct scap_stats st = {.sz = sizeof(st)};
-	scap_get_stats(s->h, &st);
-	if (st.n_sections != s->section) {
-		s->section = st.n_sections;
+	if (scap_section(s->h) != s->section) {
+		s->section = scap_section(s->h);
 		sinsp_clear_state(s);
 		sinsp_load_metadata(s);
 	}

@@ -127,7 +127,7 @@ struct sf {
 	char gz_err[160]; /* a gzip error seen after a partial read: reported next */
 	bool eof;
 	bool in_events;
-	uint64_t n_blocks, n_skipped, n_sections;
+	uint64_t n_blocks, n_skipped;
 };
 
 /* Current block, for error messages. */
@@ -759,7 +759,7 @@ static int parse_shb(scap_t *h, struct sf *s, const struct blk *b)
 		return blk_err(h, s, b, "unsupported major version %u.%u", major, minor);
 	scap_meta_reset(&h->meta);
 	h->meta.section_version = (uint32_t)major << 16 | minor;
-	s->n_sections++;
+	h->stats.n_sections++; /* kept by the core: scap_section() reads it */
 	return 0;
 }
 
@@ -990,7 +990,6 @@ static void sf_stats(scap_t *h, struct scap_stats *st)
 	st->bytes_read = sf_pos(s);
 	st->n_blocks = s->n_blocks;
 	st->n_blocks_skipped = s->n_skipped;
-	st->n_sections = s->n_sections;
 }
 
 const struct scap_engine_ops scap_savefile_engine = {
