@@ -109,6 +109,8 @@ SCAP_EXPORT uint32_t sinsp_thread_gid(const sinsp_thread_t *t);
 /* The fd `fd` of the process of thread `tid`, or NULL. */
 SCAP_EXPORT const sinsp_fd_t *sinsp_find_fd(const sinsp_t *s, int64_t tid, int64_t fd);
 SCAP_EXPORT size_t sinsp_thread_fd_count(const sinsp_thread_t *t);
+/* Iterate the fds of t's process like sinsp_thread_next(). */
+SCAP_EXPORT const sinsp_fd_t *sinsp_fd_next(const sinsp_thread_t *t, size_t *cursor);
 SCAP_EXPORT int64_t sinsp_fd_num(const sinsp_fd_t *f);
 SCAP_EXPORT enum scap_fd_type sinsp_fd_type(const sinsp_fd_t *f);
 /* "/etc/passwd", "127.0.0.1:47192->127.0.0.1:80", ... */

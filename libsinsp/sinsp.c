@@ -279,6 +279,17 @@ SCAP_EXPORT size_t sinsp_thread_fd_count(const sinsp_thread_t *t)
 	return t && t->p ? t->p->nfds : 0;
 }
 
+SCAP_EXPORT const sinsp_fd_t *sinsp_fd_next(const sinsp_thread_t *t, size_t *cursor)
+{
+	const struct sinsp_fd *f;
+	if (!t || !t->p || !cursor || *cursor == 1)
+		return NULL;
+	f = *cursor ? (const struct sinsp_fd *)(uintptr_t)*cursor : t->p->fds;
+	if (f)
+		*cursor = f->hh.next ? (size_t)(uintptr_t)f->hh.next : 1;
+	return f;
+}
+
 SCAP_EXPORT int64_t sinsp_fd_num(const sinsp_fd_t *f)
 {
 	return f ? f->fd : -1;

@@ -418,6 +418,12 @@ START_TEST(test_clone_and_caps)
 	ck_assert_str_eq(render_at(&c, 4, "%thread.tid %proc.pid %thread.ismain %proc.name %user.uid %proc.cwd"),
 			 "101 100 false server 1000 /srv");
 	ck_assert_ptr_nonnull(sinsp_find_fd(c.s, 101, 3));
+	size_t cur = 0, nfd = 0;
+	const sinsp_thread_t *t101 = sinsp_find_thread(c.s, 101);
+	for (const sinsp_fd_t *f; (f = sinsp_fd_next(t101, &cur));)
+		nfd += sinsp_fd_num(f) == 3;
+	ck_assert_uint_eq(nfd, 1);
+	ck_assert_uint_eq(sinsp_thread_fd_count(t101), 1);
 	/* event 6: the second child is a process of its own with a copy of the fds */
 	ck_assert_str_eq(render_at(&c, 6, "%thread.tid %proc.pid %thread.ismain %proc.ppid %proc.pname"),
 			 "102 102 true 100 server");
