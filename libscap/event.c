@@ -19,10 +19,21 @@ static uint32_t layout(struct scap_evt *e, uint32_t hdr, uint32_t n, uint32_t w,
 {
 	const uint8_t *lens = e->raw + hdr;
 	uint64_t off = (uint64_t)hdr + (uint64_t)n * w;
+	uint32_t keep = n < SCAP_MAX_EVENT_PARAMS ? n : SCAP_MAX_EVENT_PARAMS;
 
+	/* the common case: u16 lengths, all kept */
+	if (w == 2 && keep == n) {
+		for (uint32_t i = 0; i < n; i++) {
+			uint32_t l = scap_rd16(lens + 2 * i);
+			e->poff[i] = (uint32_t)off;
+			e->plen[i] = l;
+			off += l;
+		}
+		return off > len ? 0 : (uint32_t)off;
+	}
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t l = w == 2 ? scap_rd16(lens + 2 * i) : scap_rd32(lens + 4 * i);
-		if (i < SCAP_MAX_EVENT_PARAMS) {
+		if (i < keep) {
 			e->poff[i] = (uint32_t)off;
 			e->plen[i] = l;
 		}

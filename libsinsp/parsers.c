@@ -67,7 +67,8 @@ int sinsp_build_tables(sinsp_t *s)
 	s->pidx = malloc(n * sizeof(*s->pidx));
 	s->handler = calloc(n, 1);
 	s->keep_enter = calloc(n, 1);
-	if (!s->pidx || !s->handler || !s->keep_enter)
+	s->tflags = calloc(n, sizeof(*s->tflags));
+	if (!s->pidx || !s->handler || !s->keep_enter || !s->tflags)
 		return -1;
 	memset(s->pidx, -1, n * sizeof(*s->pidx));
 	for (uint32_t t = 0; t < n; t++) {
@@ -77,6 +78,7 @@ int sinsp_build_tables(sinsp_t *s)
 				if (s->pidx[t][k] < 0 && !strcmp(pn, pnames[k]))
 					s->pidx[t][k] = (int8_t)i;
 		}
+		s->tflags[t] = scap_event_flags((uint16_t)t);
 		const char *name = scap_event_name((uint16_t)t);
 		if (!name || (scap_event_flags((uint16_t)t) & SCAP_EF_UNUSED))
 			continue;
@@ -381,8 +383,8 @@ static struct sproc *proc_clone(sinsp_t *s, const struct sproc *from)
 
 void sinsp_thread_free(sinsp_t *s, struct sinsp_thread *t)
 {
-	if (s->last == t)
-		s->last = NULL;
+	if (s->tcache[(uint64_t)t->tid & 255] == t)
+		s->tcache[(uint64_t)t->tid & 255] = NULL;
 	HASH_DEL(s->threads, t);
 	s->nthreads--;
 	sinsp_proc_unref(s, t->p);
@@ -428,13 +430,13 @@ static struct sinsp_thread *thread_new(sinsp_t *s, int64_t tid)
 
 struct sinsp_thread *sinsp_get_thread(sinsp_t *s, int64_t tid, bool create)
 {
-	struct sinsp_thread *t = s->last;
+	struct sinsp_thread **slot = &s->tcache[(uint64_t)tid & 255], *t = *slot;
 
 	if (t && t->tid == tid)
 		return t;
 	HASH_FIND(hh, s->threads, &tid, sizeof(tid), t);
 	if (t) {
-		s->last = t;
+		*slot = t;
 		return t;
 	}
 	if (!create || tid < 0)
@@ -726,7 +728,7 @@ static void on_clone(sinsp_t *s, struct sinsp_evt *e)
 static void on_execve(sinsp_t *s, struct sinsp_evt *e)
 {
 	struct sinsp_thread *t = e->thread;
-	if (!t || result(s, e) != 0 || scap_event_direction(scap_evt_type(e->evt)) != SCAP_DIR_EXIT)
+	if (!t || result(s, e) != 0 || !(scap_evt_type(e->evt) & 1) /* enter */)
 		return;
 	if (!t->p && !(t->p = proc_new()))
 		return;
@@ -781,7 +783,7 @@ static void on_open(sinsp_t *s, struct sinsp_evt *e)
 	const char *name;
 	uint32_t nlen;
 
-	if (!p || fd < 0 || scap_event_direction(scap_evt_type(e->evt)) != SCAP_DIR_EXIT)
+	if (!p || fd < 0 || !(scap_evt_type(e->evt) & 1) /* enter */)
 		return;
 	bool have_name = pstr(s, e, PN_NAME, &name, &nlen) || pstr(s, e, PN_PATH, &name, &nlen);
 	uint32_t flags = 0;
@@ -813,7 +815,7 @@ static void new_typed_fd(sinsp_t *s, struct sinsp_evt *e, uint8_t type, const ch
 {
 	struct sproc *p = e->thread ? e->thread->p : NULL;
 	int64_t fd = result(s, e);
-	if (!p || fd < 0 || scap_event_direction(scap_evt_type(e->evt)) != SCAP_DIR_EXIT)
+	if (!p || fd < 0 || !(scap_evt_type(e->evt) & 1) /* enter */)
 		return;
 	struct sinsp_fd *f = fd_add(s, p, fd, type);
 	if (!f)
@@ -876,7 +878,7 @@ static void on_connect(sinsp_t *s, struct sinsp_evt *e)
 	struct sproc *p = e->thread ? e->thread->p : NULL;
 	int64_t res = -1, fd = evt_fd_param(s, e);
 	pint(s, e, PN_RES, &res);
-	if (!p || fd < 0 || scap_event_direction(scap_evt_type(e->evt)) != SCAP_DIR_EXIT)
+	if (!p || fd < 0 || !(scap_evt_type(e->evt) & 1) /* enter */)
 		return;
 	if (res < 0 && res != -115 /* EINPROGRESS */)
 		return;
@@ -895,7 +897,7 @@ static void on_accept(sinsp_t *s, struct sinsp_evt *e)
 {
 	struct sproc *p = e->thread ? e->thread->p : NULL;
 	int64_t fd = result(s, e);
-	if (!p || fd < 0 || scap_event_direction(scap_evt_type(e->evt)) != SCAP_DIR_EXIT)
+	if (!p || fd < 0 || !(scap_evt_type(e->evt) & 1) /* enter */)
 		return;
 	struct sinsp_fd *f = fd_add(s, p, fd, SCAP_FD_IPV4_SOCK);
 	if (!f)
@@ -944,7 +946,7 @@ static void on_dup(sinsp_t *s, struct sinsp_evt *e, bool fcntl)
 	struct sproc *p = e->thread ? e->thread->p : NULL;
 	int64_t res = -1, oldfd = -1;
 	pint(s, e, PN_RES, &res);
-	if (!p || res < 0 || scap_event_direction(scap_evt_type(e->evt)) != SCAP_DIR_EXIT)
+	if (!p || res < 0 || !(scap_evt_type(e->evt) & 1) /* enter */)
 		return;
 	if (fcntl) {
 		int64_t cmd = -1;
@@ -973,7 +975,7 @@ static void on_pipe(sinsp_t *s, struct sinsp_evt *e, bool pair)
 	struct sproc *p = e->thread ? e->thread->p : NULL;
 	int64_t res = -1, fd1, fd2;
 	pint(s, e, PN_RES, &res);
-	if (!p || res < 0 || scap_event_direction(scap_evt_type(e->evt)) != SCAP_DIR_EXIT)
+	if (!p || res < 0 || !(scap_evt_type(e->evt) & 1) /* enter */)
 		return;
 	if (!pint(s, e, PN_FD1, &fd1) || !pint(s, e, PN_FD2, &fd2))
 		return;
@@ -996,7 +998,7 @@ static void on_close(sinsp_t *s, struct sinsp_evt *e)
 	struct sproc *p = e->thread ? e->thread->p : NULL;
 	int64_t res = -1, fd = evt_fd_param(s, e);
 	pint(s, e, PN_RES, &res);
-	if (!p || fd < 0 || res != 0 || scap_event_direction(scap_evt_type(e->evt)) != SCAP_DIR_EXIT)
+	if (!p || fd < 0 || res != 0 || !(scap_evt_type(e->evt) & 1) /* enter */)
 		return;
 	struct sinsp_fd *f = fd_find(p, fd);
 	if (!f)
@@ -1014,7 +1016,7 @@ static void on_chdir(sinsp_t *s, struct sinsp_evt *e, bool by_fd)
 	struct sproc *p = e->thread ? e->thread->p : NULL;
 	int64_t res = -1;
 	pint(s, e, PN_RES, &res);
-	if (!p || res != 0 || scap_event_direction(scap_evt_type(e->evt)) != SCAP_DIR_EXIT)
+	if (!p || res != 0 || !(scap_evt_type(e->evt) & 1) /* enter */)
 		return;
 	if (by_fd) {
 		struct sinsp_fd *f = fd_find(p, evt_fd_param(s, e));
@@ -1107,10 +1109,10 @@ static void event_fd(sinsp_t *s, struct sinsp_evt *e)
 	uint16_t type = scap_evt_type(e->evt);
 	if (e->fd || !e->thread || !e->thread->p || type >= s->ntypes)
 		return;
-	uint32_t fl = scap_event_flags(type);
+	uint32_t fl = s->tflags[type];
 	int64_t fd = -1;
 	if (fl & SCAP_EF_CREATES_FD) {
-		if (scap_event_direction(type) == SCAP_DIR_EXIT)
+		if (type & 1)
 			fd = result(s, e);
 	} else if (fl & (SCAP_EF_USES_FD | SCAP_EF_DESTROYS_FD)) {
 		fd = evt_fd_param(s, e);
@@ -1126,7 +1128,7 @@ int sinsp_parse_event(sinsp_t *s, struct sinsp_evt *e)
 	uint16_t type = scap_evt_type(e->evt);
 	int64_t tid = scap_evt_tid(e->evt);
 	uint8_t h = type < s->ntypes ? s->handler[type] : H_NONE;
-	bool exit = scap_event_direction(type) == SCAP_DIR_EXIT;
+	bool exit = type & 1; /* odd ids are exits */
 
 	e->fd = NULL;
 	e->fdnum = -1;

@@ -51,6 +51,7 @@ SCAP_EXPORT sinsp_t *sinsp_open(scap_t *h, const struct sinsp_opts *opts, char *
 		free(s->pidx);
 		free(s->handler);
 		free(s->keep_enter);
+		free(s->tflags);
 		free(s);
 		return NULL;
 	}
@@ -92,6 +93,7 @@ SCAP_EXPORT void sinsp_close(sinsp_t *s)
 	free(s->pidx);
 	free(s->handler);
 	free(s->keep_enter);
+	free(s->tflags);
 	scap_close(s->h);
 	free(s);
 }

@@ -96,12 +96,13 @@ struct sinsp {
 	uint64_t section; /* scap n_sections seen */
 	uint64_t last_purge;
 	struct sinsp_thread *to_remove; /* a thread whose procexit was the last event */
-	struct sinsp_thread *last;      /* lookup cache: events come in runs per thread */
+	struct sinsp_thread *tcache[256]; /* direct-mapped lookup cache by tid */
 	struct sinsp_fd *fd_to_close;   /* closed by the last event */
 	struct sproc *fd_to_close_proc;
 	int8_t (*pidx)[PN_MAX]; /* per event type: index of each name, -1 */
 	uint8_t *handler;       /* per event type */
 	uint8_t *keep_enter;    /* per exit type: store its enter event */
+	uint32_t *tflags;       /* per event type: EF_* flags */
 	uint32_t ntypes;
 	struct sinsp_stats st;
 	char err[SCAP_ERRBUF_SIZE];
