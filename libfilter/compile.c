@@ -21,7 +21,7 @@
 struct cctx {
 	filter_registry_t *reg;
 	struct filter *f;
-	struct farena tmp; /* ASTs, freed after compile */
+	struct arena tmp; /* ASTs, freed after compile */
 	const char *stack[64];  /* macros being expanded */
 	const char *lstack[64]; /* lists being expanded */
 	uint32_t nstack;
@@ -57,16 +57,16 @@ static uint32_t fhash(const uint8_t *p, uint32_t len)
 	return h | 1; /* never 0 */
 }
 
-static struct fset *fset_new(struct farena *a, uint32_t n)
+static struct fset *fset_new(struct arena *a, uint32_t n)
 {
-	struct fset *s = farena_alloc(a, sizeof(*s));
+	struct fset *s = arena_alloc(a, sizeof(*s));
 	uint32_t cap = 8;
 
 	if (!s)
 		return NULL;
 	while (cap < n * 2 + 1)
 		cap *= 2;
-	s->slots = farena_alloc(a, cap * sizeof(*s->slots));
+	s->slots = arena_alloc(a, cap * sizeof(*s->slots));
 	if (!s->slots)
 		return NULL;
 	s->mask = cap - 1;
@@ -170,7 +170,7 @@ static int resolve_field(struct cctx *c, const struct fsource *src, const struct
 	cf->prov = &c->reg->providers[f->provider];
 	cf->ref.argnum = -1;
 	if (arg) {
-		cf->ref.arg = farena_strndup(&c->f->arena, arg, strlen(arg));
+		cf->ref.arg = arena_strndup(&c->f->arena, arg, strlen(arg));
 		if (!cf->ref.arg)
 			return freg_seterr(c->reg, FILTER_ERR_NOMEM, "out of memory");
 		cf->ref.arglen = strlen(arg);
@@ -235,7 +235,7 @@ static int compile_field(struct cctx *c, const struct fsource *src, const struct
 
 /* For output templates (output.c): compile one field outside a condition,
  * allocating in arena. */
-int fcompile_field(filter_registry_t *reg, struct farena *arena, const struct fsource *src,
+int fcompile_field(filter_registry_t *reg, struct arena *arena, const struct fsource *src,
 		   const struct ast_field *af, struct cfield *cf)
 {
 	struct filter f = {.reg = reg, .arena = *arena};
@@ -293,14 +293,14 @@ static int parse_ipnet(const char *s, struct cconst *k, uint8_t *buf16)
 static int parse_const(struct cctx *c, const struct fsource *src, const struct ast_value *v, uint8_t type,
 		       uint8_t op, const char *fname, struct cconst *k)
 {
-	struct farena *a = &c->f->arena;
+	struct arena *a = &c->f->arena;
 	const char *s = v->s;
 	char *end;
 
 	if (op == OP_BCONTAINS || op == OP_BSTARTSWITH) {
 		if (v->len % 2)
 			return cerr(c, src, v->pos, "'%s' is not a hex byte string (odd length)", s);
-		uint8_t *b = farena_alloc(a, v->len / 2 + 1);
+		uint8_t *b = arena_alloc(a, v->len / 2 + 1);
 		if (!b)
 			return freg_seterr(c->reg, FILTER_ERR_NOMEM, "out of memory");
 		for (uint32_t i = 0; i < v->len; i += 2) {
@@ -316,7 +316,7 @@ static int parse_const(struct cctx *c, const struct fsource *src, const struct a
 	switch (type) {
 	case FILTER_T_STRING:
 	case FILTER_T_BYTES:
-		k->ptr = (const uint8_t *)farena_strndup(a, s, v->len);
+		k->ptr = (const uint8_t *)arena_strndup(a, s, v->len);
 		if (!k->ptr)
 			return freg_seterr(c->reg, FILTER_ERR_NOMEM, "out of memory");
 		k->len = v->len;
@@ -352,7 +352,7 @@ static int parse_const(struct cctx *c, const struct fsource *src, const struct a
 				    fname);
 		return 0;
 	case FILTER_T_IPADDR: {
-		uint8_t *b = farena_alloc(a, 16);
+		uint8_t *b = arena_alloc(a, 16);
 		if (!b)
 			return freg_seterr(c->reg, FILTER_ERR_NOMEM, "out of memory");
 		if (inet_pton(AF_INET, s, b) == 1)
@@ -365,7 +365,7 @@ static int parse_const(struct cctx *c, const struct fsource *src, const struct a
 		return 0;
 	}
 	case FILTER_T_IPNET: {
-		uint8_t *b = farena_alloc(a, 16);
+		uint8_t *b = arena_alloc(a, 16);
 		if (!b)
 			return freg_seterr(c->reg, FILTER_ERR_NOMEM, "out of memory");
 		if (parse_ipnet(s, k, b) < 0)
@@ -419,7 +419,7 @@ static int expand_items(struct cctx *c, const struct fsource *src, const struct 
 			if (depth == sizeof(c->lstack) / sizeof(c->lstack[0]))
 				return cerr(c, src, items[i].pos, "lists nested too deeply at '%s'", l->name);
 			c->lstack[depth] = l->name;
-			struct ast_value *sub = farena_alloc(&c->tmp, (l->n ? l->n : 1) * sizeof(*sub));
+			struct ast_value *sub = arena_alloc(&c->tmp, (l->n ? l->n : 1) * sizeof(*sub));
 			if (!sub)
 				return freg_seterr(c->reg, FILTER_ERR_NOMEM, "out of memory");
 			for (size_t k = 0; k < l->n; k++)
@@ -433,7 +433,7 @@ static int expand_items(struct cctx *c, const struct fsource *src, const struct 
 			return cerr(c, src, items[i].pos, "lists expand to more than %u items", MAX_ITEMS);
 		if (*nout == *cap) {
 			uint32_t ncap = *cap ? *cap * 2 : 16;
-			struct ast_value *nv = farena_alloc(&c->tmp, ncap * sizeof(*nv));
+			struct ast_value *nv = arena_alloc(&c->tmp, ncap * sizeof(*nv));
 			if (!nv)
 				return freg_seterr(c->reg, FILTER_ERR_NOMEM, "out of memory");
 			if (*nout)
@@ -454,9 +454,9 @@ static int cmp_u64(const void *a, const void *b)
 
 static int build_pmatch(struct cctx *c, struct ccheck *k)
 {
-	struct pmatch_set *pm = farena_alloc(&c->f->arena, sizeof(*pm));
+	struct pmatch_set *pm = arena_alloc(&c->f->arena, sizeof(*pm));
 	if (!pm || !(pm->exact = fset_new(&c->f->arena, k->nc)) ||
-	    !(pm->globs = farena_alloc(&c->f->arena, (k->nc ? k->nc : 1) * sizeof(char *))))
+	    !(pm->globs = arena_alloc(&c->f->arena, (k->nc ? k->nc : 1) * sizeof(char *))))
 		return freg_seterr(c->reg, FILTER_ERR_NOMEM, "out of memory");
 	for (uint32_t i = 0; i < k->nc; i++) {
 		uint32_t len = k->c[i].len;
@@ -468,7 +468,7 @@ static int build_pmatch(struct cctx *c, struct ccheck *k)
 			continue;
 		}
 		if (memchr(p, '*', len) || memchr(p, '?', len) || memchr(p, '[', len))
-			pm->globs[pm->nglobs++] = farena_strndup(&c->f->arena, p, len);
+			pm->globs[pm->nglobs++] = arena_strndup(&c->f->arena, p, len);
 		else
 			fset_add(pm->exact, (const uint8_t *)p, len);
 	}
@@ -489,7 +489,7 @@ static bool is_syscall_name(const char *name)
 
 static int compile_check(struct cctx *c, const struct fsource *src, const struct ast *a, struct cnode *n)
 {
-	struct ccheck *k = farena_alloc(&c->f->arena, sizeof(*k));
+	struct ccheck *k = arena_alloc(&c->f->arena, sizeof(*k));
 	int rc;
 
 	if (!k)
@@ -521,7 +521,7 @@ static int compile_check(struct cctx *c, const struct fsource *src, const struct
 	if (a->rhs_kind == RHS_NONE)
 		return 0;
 	if (a->rhs_kind == RHS_FIELD) {
-		k->rhs = farena_alloc(&c->f->arena, sizeof(*k->rhs));
+		k->rhs = arena_alloc(&c->f->arena, sizeof(*k->rhs));
 		if (!k->rhs)
 			return freg_seterr(c->reg, FILTER_ERR_NOMEM, "out of memory");
 		if ((rc = compile_field(c, src, a->rhs_field, k->rhs)))
@@ -560,7 +560,7 @@ static int compile_check(struct cctx *c, const struct fsource *src, const struct
 		vals = ev;
 		nv = nev;
 	}
-	k->c = farena_alloc(&c->f->arena, (nv ? nv : 1) * sizeof(*k->c));
+	k->c = arena_alloc(&c->f->arena, (nv ? nv : 1) * sizeof(*k->c));
 	if (!k->c)
 		return freg_seterr(c->reg, FILTER_ERR_NOMEM, "out of memory");
 	for (uint32_t i = 0; i < nv; i++)
@@ -599,7 +599,7 @@ static int compile_check(struct cctx *c, const struct fsource *src, const struct
 	case OP_REGEX: {
 		/* a full match, as upstream: anchor the POSIX extended expression */
 		size_t plen = k->c[0].len + 6;
-		char *pat = farena_alloc(&c->tmp, plen + 1);
+		char *pat = arena_alloc(&c->tmp, plen + 1);
 		k->re = calloc(1, sizeof(regex_t));
 		if (!pat || !k->re)
 			return freg_seterr(c->reg, FILTER_ERR_NOMEM, "out of memory");
@@ -651,7 +651,7 @@ static int compile_node(struct cctx *c, const struct fsource *src, const struct 
 	if (++c->nnodes > MAX_NODES)
 		return cerr(c, src, a->pos, "condition expands to more than %u nodes (macros used too many times over)",
 			    MAX_NODES);
-	struct cnode *n = farena_alloc(&c->f->arena, sizeof(*n));
+	struct cnode *n = arena_alloc(&c->f->arena, sizeof(*n));
 	if (!n)
 		return freg_seterr(c->reg, FILTER_ERR_NOMEM, "out of memory");
 	*out = n;
@@ -659,7 +659,7 @@ static int compile_node(struct cctx *c, const struct fsource *src, const struct 
 	if (a->kind == AST_CHECK)
 		return compile_check(c, src, a, n);
 	/* AND/OR/NOT; and/or children of the same kind are flattened */
-	struct cnode **kids = farena_alloc(&c->tmp, a->nkids * sizeof(*kids));
+	struct cnode **kids = arena_alloc(&c->tmp, a->nkids * sizeof(*kids));
 	uint32_t total = 0;
 	if (!kids)
 		return freg_seterr(c->reg, FILTER_ERR_NOMEM, "out of memory");
@@ -669,7 +669,7 @@ static int compile_node(struct cctx *c, const struct fsource *src, const struct 
 			return rc;
 		total += (a->kind != AST_NOT && kids[i]->kind == a->kind) ? kids[i]->nkids : 1;
 	}
-	n->kids = farena_alloc(&c->f->arena, total * sizeof(*n->kids));
+	n->kids = arena_alloc(&c->f->arena, total * sizeof(*n->kids));
 	if (!n->kids)
 		return freg_seterr(c->reg, FILTER_ERR_NOMEM, "out of memory");
 	for (uint32_t i = 0; i < a->nkids; i++) {
@@ -838,10 +838,10 @@ SCAP_EXPORT filter_t *filter_compile(filter_registry_t *reg, const char *conditi
 	for (uint32_t t = 0; t < FTYPESET_BITS; t++)
 		if (!(c.f->types[t / 64] & (1ull << (t % 64))))
 			c.f->all_types = false;
-	farena_free(&c.tmp);
+	arena_free(&c.tmp);
 	return c.f;
 fail:
-	farena_free(&c.tmp);
+	arena_free(&c.tmp);
 	filter_free(c.f);
 	if (err)
 		*err = rc < 0 ? rc : FILTER_ERR_COMPILE;
@@ -866,7 +866,7 @@ SCAP_EXPORT void filter_free(filter_t *f)
 	free(f->checks);
 	free(f->out_l.v);
 	free(f->out_r.v);
-	farena_free(&f->arena);
+	arena_free(&f->arena);
 	free(f);
 }
 

@@ -8,16 +8,9 @@
 #include <stdint.h>
 #include <uthash.h>
 
+#include "arena.h"
 #include "filter.h"
 
-/* ---- small arena for one compile / one filter ---- */
-struct farena_chunk;
-struct farena {
-	struct farena_chunk *head;
-};
-void *farena_alloc(struct farena *a, size_t n); /* zeroed */
-char *farena_strndup(struct farena *a, const char *s, size_t n);
-void farena_free(struct farena *a);
 
 /* ---- registry ---- */
 struct fprovider {
@@ -153,7 +146,7 @@ struct fsource {
 
 /* Parse src into an AST allocated in a. On error returns NULL with the
  * message in reg (with column and caret). */
-struct ast *fparse(filter_registry_t *reg, struct farena *a, const struct fsource *src);
+struct ast *fparse(filter_registry_t *reg, struct arena *a, const struct fsource *src);
 /* Set a positioned error: "column N: msg" + source + caret. */
 __attribute__((format(printf, 4, 5))) int fpos_err(filter_registry_t *reg, const struct fsource *src, uint32_t pos,
 						   const char *fmt, ...);
@@ -225,7 +218,7 @@ struct cnode {
 
 struct filter {
 	filter_registry_t *reg;
-	struct farena arena;
+	struct arena arena;
 	struct cnode *root;
 	struct ccheck **checks; /* every check, for cleanup */
 	uint32_t nchecks;
@@ -248,7 +241,7 @@ int fgrow(uint8_t **buf, size_t *cap, size_t need);
 /* ---- output templates (output.c) ---- */
 /* Compile one field (transformers, argument, validation) as a condition
  * would, allocating in arena; errors positioned at af->pos in src. */
-int fcompile_field(filter_registry_t *reg, struct farena *arena, const struct fsource *src,
+int fcompile_field(filter_registry_t *reg, struct arena *arena, const struct fsource *src,
 		   const struct ast_field *af, struct cfield *cf);
 /* Extract cf's values into out (out->n == 0: not available); <0 on error. */
 int fextract(const struct cfield *cf, const struct filter_evtctx *ev, struct filter_out *out);

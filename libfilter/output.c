@@ -40,7 +40,7 @@ struct otok {
 
 struct filter_format {
 	filter_registry_t *reg;
-	struct farena arena;
+	struct arena arena;
 	char *text; /* literal text, "%%" already turned into '%' */
 	struct otok *toks;
 	uint32_t ntoks;
@@ -176,7 +176,7 @@ static int compile_token(struct ocomp *c, uint32_t *pos)
 			return fpos_err(f->reg, c->src, aend, "expected ']' after the field argument");
 		if (aend == astart)
 			return fpos_err(f->reg, c->src, astart, "empty field argument");
-		if (!(arg = farena_strndup(&f->arena, t + astart, aend - astart)))
+		if (!(arg = arena_strndup(&f->arena, t + astart, aend - astart)))
 			return nomem(c);
 		i = aend + 1;
 	}
@@ -188,13 +188,13 @@ static int compile_token(struct ocomp *c, uint32_t *pos)
 	}
 
 	/* the AST the condition compiler takes: transformers outermost first */
-	struct ast_field *af = farena_alloc(&f->arena, sizeof(*af));
-	if (!af || !(af->name = farena_strndup(&f->arena, t + name_at, flen)))
+	struct ast_field *af = arena_alloc(&f->arena, sizeof(*af));
+	if (!af || !(af->name = arena_strndup(&f->arena, t + name_at, flen)))
 		return nomem(c);
 	af->arg = arg;
 	af->pos = pct;
 	for (uint32_t k = ntrans; k-- > 0;) {
-		struct ast_field *w = farena_alloc(&f->arena, sizeof(*w));
+		struct ast_field *w = arena_alloc(&f->arena, sizeof(*w));
 		if (!w)
 			return nomem(c);
 		w->trans = trans[k];
@@ -220,7 +220,7 @@ static int compile_token(struct ocomp *c, uint32_t *pos)
 				 of->cf.f->name);
 			return FILTER_ERR_COMPILE;
 		}
-		if (!(of->name = farena_strndup(&f->arena, written, wlen)))
+		if (!(of->name = arena_strndup(&f->arena, written, wlen)))
 			return nomem(c);
 		idx = (int32_t)f->nfields++;
 	}
@@ -261,9 +261,9 @@ SCAP_EXPORT filter_format_t *filter_format_compile(filter_registry_t *reg, const
 		goto fail;
 	}
 	f->reg = reg;
-	f->text = farena_alloc(&f->arena, len + 1);
-	f->toks = farena_alloc(&f->arena, (2 * (size_t)npct + 1) * sizeof(*f->toks));
-	f->fields = farena_alloc(&f->arena, (npct ? npct : 1) * sizeof(*f->fields));
+	f->text = arena_alloc(&f->arena, len + 1);
+	f->toks = arena_alloc(&f->arena, (2 * (size_t)npct + 1) * sizeof(*f->toks));
+	f->fields = arena_alloc(&f->arena, (npct ? npct : 1) * sizeof(*f->fields));
 	if (!f->text || !f->toks || !f->fields) {
 		freg_seterr(reg, FILTER_ERR_NOMEM, "out of memory");
 		goto fail;
@@ -298,7 +298,7 @@ SCAP_EXPORT void filter_format_free(filter_format_t *fmt)
 	for (uint32_t i = 0; i < fmt->nfields; i++)
 		free(fmt->fields[i].scratch.buf);
 	free(fmt->out.v);
-	farena_free(&fmt->arena);
+	arena_free(&fmt->arena);
 	free(fmt);
 }
 

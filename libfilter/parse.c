@@ -32,7 +32,7 @@ const char *const ftrans_names[TR_MAX] = {"", "tolower", "toupper", "b64", "base
 
 struct parser {
 	filter_registry_t *reg;
-	struct farena *a;
+	struct arena *a;
 	const struct fsource *src;
 	const char *s;
 	uint32_t pos, len;
@@ -145,7 +145,7 @@ static bool lex_kw(struct parser *p, const char *kw, bool paren_ok)
 
 static void *node(struct parser *p, size_t sz)
 {
-	void *n = farena_alloc(p->a, sz);
+	void *n = arena_alloc(p->a, sz);
 	if (!n && !p->failed) {
 		freg_seterr(p->reg, FILTER_ERR_NOMEM, "out of memory");
 		p->failed = true;
@@ -169,7 +169,7 @@ static bool lex_quoted(struct parser *p, struct ast_value *v)
 		perr(p, start, "unterminated quoted string");
 		return false;
 	}
-	out = farena_alloc(p->a, end - start);
+	out = arena_alloc(p->a, end - start);
 	if (!out) {
 		if (!p->failed)
 			freg_seterr(p->reg, FILTER_ERR_NOMEM, "out of memory");
@@ -213,7 +213,7 @@ static bool lex_bare(struct parser *p, struct ast_value *v)
 	}
 	if (p->pos == start)
 		return false;
-	v->s = farena_strndup(p->a, p->s + start, p->pos - start);
+	v->s = arena_strndup(p->a, p->s + start, p->pos - start);
 	v->len = p->pos - start;
 	v->pos = start;
 	return v->s != NULL;
@@ -279,7 +279,7 @@ static struct ast_field *parse_plain_field(struct parser *p)
 	if (!f)
 		return NULL;
 	f->pos = start;
-	f->name = farena_strndup(p->a, p->s + start, n);
+	f->name = arena_strndup(p->a, p->s + start, n);
 	if (peek(p) == '[') {
 		uint32_t astart = ++p->pos;
 		struct ast_value v = {0};
@@ -292,7 +292,7 @@ static struct ast_field *parse_plain_field(struct parser *p)
 				p->pos++;
 			if (p->pos == astart)
 				return perr(p, astart, "empty field argument");
-			v.s = farena_strndup(p->a, p->s + astart, p->pos - astart);
+			v.s = arena_strndup(p->a, p->s + astart, p->pos - astart);
 		}
 		if (peek(p) != ']')
 			return perr(p, p->pos, "expected ']' after the field argument");
@@ -455,7 +455,7 @@ static struct ast *parse_condition(struct parser *p, struct ast *c)
 		c->vals = node(p, sizeof(*c->vals));
 		if (!c->vals)
 			return NULL;
-		c->vals[0].s = farena_strndup(p->a, p->s + start, n);
+		c->vals[0].s = arena_strndup(p->a, p->s + start, n);
 		c->vals[0].len = n;
 		c->vals[0].pos = start;
 		c->nvals = 1;
@@ -515,7 +515,7 @@ static struct ast *parse_check(struct parser *p)
 		    (n == 2 && !memcmp(p->s + start, "or", 2)))
 			return perr(p, start, "unexpected '%.*s': expected a field, a macro or '('", (int)n, p->s + start);
 		c->kind = AST_MACRO;
-		c->name = farena_strndup(p->a, p->s + start, n);
+		c->name = arena_strndup(p->a, p->s + start, n);
 		return c;
 	}
 	p->pos = start;
@@ -612,7 +612,7 @@ static struct ast *parse_or(struct parser *p)
 	return e;
 }
 
-struct ast *fparse(filter_registry_t *reg, struct farena *a, const struct fsource *src)
+struct ast *fparse(filter_registry_t *reg, struct arena *a, const struct fsource *src)
 {
 	struct parser p = {.reg = reg, .a = a, .src = src, .s = src->text};
 	size_t len = strlen(src->text);

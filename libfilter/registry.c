@@ -13,51 +13,6 @@ SCAP_EXPORT const char *filter_version(void)
 	return FILTER_VERSION;
 }
 
-/* ---- arena ---- */
-struct farena_chunk {
-	struct farena_chunk *next;
-	size_t used, cap;
-	_Alignas(16) uint8_t data[];
-};
-
-void *farena_alloc(struct farena *a, size_t n)
-{
-	struct farena_chunk *c = a->head;
-	size_t need = (n + 15) & ~(size_t)15;
-
-	if (!c || c->cap - c->used < need) {
-		size_t cap = need > 16384 ? need : 16384;
-		c = malloc(sizeof(*c) + cap);
-		if (!c)
-			return NULL;
-		c->cap = cap;
-		c->used = 0;
-		c->next = a->head;
-		a->head = c;
-	}
-	void *p = c->data + c->used;
-	c->used += need;
-	memset(p, 0, n);
-	return p;
-}
-
-char *farena_strndup(struct farena *a, const char *s, size_t n)
-{
-	char *p = farena_alloc(a, n + 1);
-	if (p && n)
-		memcpy(p, s, n);
-	return p;
-}
-
-void farena_free(struct farena *a)
-{
-	while (a->head) {
-		struct farena_chunk *n = a->head->next;
-		free(a->head);
-		a->head = n;
-	}
-}
-
 /* ---- errors ---- */
 int freg_seterr(filter_registry_t *reg, int code, const char *fmt, ...)
 {

@@ -5,61 +5,6 @@
 
 #include "scap_int.h"
 
-/* ---- arena ---- */
-struct scap_arena_chunk {
-	struct scap_arena_chunk *next;
-	size_t used, cap;
-	_Alignas(8) uint8_t data[];
-};
-
-#define ARENA_CHUNK (64 * 1024)
-
-void *scap_arena_alloc(struct scap_arena *a, size_t len)
-{
-	struct scap_arena_chunk *c = a->head;
-	size_t need = (len + 7) & ~(size_t)7;
-
-	if (!c || c->cap - c->used < need) {
-		size_t cap = need > ARENA_CHUNK ? need : ARENA_CHUNK;
-		c = malloc(sizeof(*c) + cap);
-		if (!c)
-			return NULL;
-		c->cap = cap;
-		c->used = 0;
-		c->next = a->head;
-		a->head = c;
-		a->bytes += sizeof(*c) + cap;
-	}
-	void *p = c->data + c->used;
-	c->used += need;
-	return p;
-}
-
-char *scap_arena_strndup(struct scap_arena *a, const void *s, size_t len)
-{
-	char *p = scap_arena_alloc(a, len + 1);
-
-	if (!p)
-		return NULL;
-	if (len)
-		memcpy(p, s, len);
-	p[len] = 0;
-	return p;
-}
-
-void scap_arena_free(struct scap_arena *a)
-{
-	struct scap_arena_chunk *c = a->head;
-
-	while (c) {
-		struct scap_arena_chunk *n = c->next;
-		free(c);
-		c = n;
-	}
-	a->head = NULL;
-	a->bytes = 0;
-}
-
 /* ---- vectors ---- */
 struct vec_any {
 	void *v;
@@ -87,7 +32,7 @@ void *scap_vec_push(void *vec, size_t elsize, size_t *bytes)
 
 void scap_meta_reset(struct scap_meta *m)
 {
-	scap_arena_free(&m->arena);
+	arena_free(&m->arena);
 	free(m->procs.v);
 	free(m->fds.v);
 	free(m->ifaces.v);

@@ -11,6 +11,7 @@
 
 #include "scap.h"
 #include "event_table.h"
+#include "arena.h"
 
 /* ---- engine vtable (in the spirit of sqlite3_vfs: a version field lets
  * the struct grow; the core checks it before using newer members) ---- */
@@ -64,15 +65,6 @@ bool scap_evt_type_is_large(uint16_t type);
 
 /* ---- metadata tables ---- */
 
-/* Bump arena for NUL-terminated string copies; freed as a whole. */
-struct scap_arena_chunk;
-struct scap_arena {
-	struct scap_arena_chunk *head;
-	size_t bytes; /* allocated, for the metadata budget */
-};
-char *scap_arena_strndup(struct scap_arena *a, const void *s, size_t len);
-void *scap_arena_alloc(struct scap_arena *a, size_t len);
-void scap_arena_free(struct scap_arena *a);
 
 struct scap_tinfo {
 	int64_t ival[SCAP_TI_COMM];
@@ -125,7 +117,7 @@ struct scap_tid_slot {
 };
 
 struct scap_meta {
-	struct scap_arena arena;
+	struct arena arena; /* NUL-terminated string copies */
 	bool have_mi;
 	struct scap_machine_info mi;
 	SCAP_VEC(struct scap_tinfo) procs;

@@ -429,7 +429,7 @@ static int cur_str(struct cur *c, const char *what, uint32_t limit, bool strict_
 				limit - (strict_lt ? 1 : 0));
 	if (cur_need(c, n, what))
 		return -1;
-	*out = scap_arena_strndup(&c->h->meta.arena, c->p + c->pos, n);
+	*out = arena_strndup(&c->h->meta.arena, c->p + c->pos, n);
 	if (!*out)
 		return scap_seterr(c->h, SCAP_ERR_NOMEM, "out of memory");
 	if (outlen)
@@ -658,7 +658,7 @@ static int parse_fdl(scap_t *h, struct cur *c, int v)
 			f->type = SCAP_FD_UNSUPPORTED;
 			char tmp[32];
 			int n = snprintf(tmp, sizeof(tmp), "unknown-type:[%u]", type);
-			f->name = scap_arena_strndup(&h->meta.arena, tmp, (size_t)n);
+			f->name = arena_strndup(&h->meta.arena, tmp, (size_t)n);
 			f->namelen = (uint32_t)n;
 			if (!f->name)
 				return scap_seterr(h, SCAP_ERR_NOMEM, "out of memory");
@@ -698,7 +698,7 @@ static int parse_il(scap_t *h, struct cur *c, int v)
 			return -1;
 		if (cur_need(c, namelen, "ifname"))
 			return -1;
-		i->name = scap_arena_strndup(&h->meta.arena, c->p + c->pos, namelen);
+		i->name = arena_strndup(&h->meta.arena, c->p + c->pos, namelen);
 		if (!i->name)
 			return scap_seterr(h, SCAP_ERR_NOMEM, "out of memory");
 		c->pos += namelen;
