@@ -365,6 +365,47 @@ SCAP_EXPORT const scap_group_t *scap_group_at(const scap_t *h, size_t idx);
 SCAP_EXPORT uint32_t scap_group_gid(const scap_group_t *g);
 SCAP_EXPORT const char *scap_group_name(const scap_group_t *g);
 
+/* ---- writing captures ---------------------------------------------------- */
+/* A dumper writes a .scap file (format 1.2, read back by the savefile
+ * engine and by libscap): the section header, then the metadata of h as it
+ * is when scap_dump_open() is called (machine info, interfaces, users and
+ * groups, the process list as PL_V9, one FDL_V2 block per thread with
+ * fds), then one event block per scap_dump_write(). h is not used after
+ * scap_dump_open() returns. */
+typedef struct scap_dumper scap_dumper_t;
+
+struct scap_dump_opts {
+	size_t sz;
+	/* 0: plain file; 1-9: gzip (zlib) at that compression level. */
+	int gzip_level;
+};
+#define SCAP_DUMP_OPTS_INIT { .sz = sizeof(struct scap_dump_opts) }
+
+/* Create (or truncate) path and write the header and h's metadata. h may
+ * be NULL: only the section header is written. opts may be NULL (plain).
+ * On failure returns NULL and writes a message naming path (with the
+ * system's reason) to errbuf (SCAP_ERRBUF_SIZE bytes; may be NULL). */
+SCAP_EXPORT scap_dumper_t *scap_dump_open(scap_t *h, const char *path, const struct scap_dump_opts *opts,
+					  char *errbuf);
+/* Append one event: EV_V2, or EVF_V2 when scap_evt_flags() is non-zero;
+ * the _LARGE variants for large-payload event types and blocks over 64 KiB.
+ * Events with the old 22-byte header are written with the 26-byte one (the
+ * parameters are copied unchanged). Output is buffered: a write error may
+ * be reported by a later call or by scap_dump_close(). Errors are sticky:
+ * after one, every call returns it. Returns SCAP_OK or a negative code;
+ * the message is in scap_dump_geterr(). */
+SCAP_EXPORT int scap_dump_write(scap_dumper_t *d, const scap_evt_t *evt);
+/* Events written so far. */
+SCAP_EXPORT uint64_t scap_dump_count(const scap_dumper_t *d);
+/* Message for the first error on d (never NULL; "" when there was none);
+ * valid until scap_dump_close(). */
+SCAP_EXPORT const char *scap_dump_geterr(const scap_dumper_t *d);
+/* Flush and close the file and free d (always, even on failure). Returns
+ * SCAP_OK only if every write, the flush and the close succeeded; otherwise
+ * the first error's code, and its message in errbuf (SCAP_ERRBUF_SIZE
+ * bytes; may be NULL). A file for which close failed is incomplete. */
+SCAP_EXPORT int scap_dump_close(scap_dumper_t *d, char *errbuf);
+
 #ifdef __cplusplus
 }
 #endif

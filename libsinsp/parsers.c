@@ -651,16 +651,7 @@ static void on_clone(sinsp_t *s, struct sinsp_evt *e)
 
 	if (res < 0)
 		return;
-	if (res == 0) { /* the child's side: the event's thread is the child */
-		ctid = scap_evt_tid(e->evt);
-		parent = NULL;
-		int64_t ptid;
-		if (pint(s, e, PN_PTID, &ptid))
-			parent = sinsp_get_thread(s, ptid, false);
-	} else { /* the parent's side */
-		ctid = res;
-		parent = e->thread;
-	}
+	ctid = res == 0 ? scap_evt_tid(e->evt) : res; /* the child's side: the event's thread is the child */
 	child = sinsp_get_thread(s, ctid, false);
 	if (child && !child->placeholder && child->clone_ts && res > 0)
 		return; /* the child side came first: already complete */
@@ -668,8 +659,15 @@ static void on_clone(sinsp_t *s, struct sinsp_evt *e)
 		sinsp_proc_unref(s, child->p);
 		child->p = NULL;
 	}
+	/* create the child before looking the parent up: a new thread may evict
+	 * others (never the event's own thread) */
 	if (!child && !(child = thread_new(s, ctid)))
 		return;
+	parent = e->thread;
+	if (res == 0) {
+		int64_t ptid;
+		parent = pint(s, e, PN_PTID, &ptid) && ptid != ctid ? sinsp_get_thread(s, ptid, false) : NULL;
+	}
 	child->placeholder = false;
 	child->clone_ts = scap_evt_ts(e->evt);
 	child->lastseen = scap_evt_ts(e->evt);

@@ -408,6 +408,18 @@ START_TEST(test_clone_and_caps)
 		sg_ev_v2(&b, 0, ts++, 100, 223, 21, p, 0);
 		/* an event of the child */
 		sg_ev_v2(&b, 0, ts++, child, 234, 0, NULL, 0);
+		/* every third round, a child seen only from its own side (res 0,
+		 * tid = the child): created while the table is full, with its
+		 * parent 100 looked up after the eviction */
+		if (k % 3 == 2) {
+			int64_t only = 1000 + k;
+			u64p(&p[0], &v[0], 0);
+			u64p(&p[3], &v[1], (uint64_t)only);
+			u64p(&p[4], &v[2], (uint64_t)only);
+			u64p(&p[5], &v[3], 100);
+			u[1] = 0;
+			sg_ev_v2(&b, 0, ts++, only, 223, 21, p, 0);
+		}
 	}
 	const char *path = tu_tmpfile(".scap");
 	ck_assert_int_eq(tu_write_file(path, b.p, b.len), 0);
@@ -427,6 +439,8 @@ START_TEST(test_clone_and_caps)
 	/* event 6: the second child is a process of its own with a copy of the fds */
 	ck_assert_str_eq(render_at(&c, 6, "%thread.tid %proc.pid %thread.ismain %proc.ppid %proc.pname"),
 			 "102 102 true 100 server");
+	/* event 9: the child-only clone of round 2 (tid 1002, parent 100) */
+	ck_assert_str_eq(render_at(&c, 9, "%thread.tid %proc.pid %proc.ppid %proc.name"), "1002 1002 100 server");
 	ck_assert_str_eq(sinsp_fd_name(sinsp_find_fd(c.s, 102, 3)), "/var/log/app.log");
 	const sinsp_evt_t *e;
 	while (sinsp_next(c.s, &e) == SINSP_OK)
