@@ -27,12 +27,16 @@ build: deps $(BUILD)/build.ninja
 
 demo: build
 	@test -r "$(DEMO_CAPTURE)" || { echo "demo: $(DEMO_CAPTURE) not found (place the shared data beside the checkout)"; exit 1; }
-	@echo '$$ scapcli -r $(notdir $(DEMO_CAPTURE)) -F evt.type=connect'
-	@$(BUILD)/cli/scapcli -r "$(DEMO_CAPTURE)" -F evt.type=connect
-	@echo '$$ scapcli -r $(notdir $(DEMO_CAPTURE)) -F evt.type=execve'
-	@$(BUILD)/cli/scapcli -r "$(DEMO_CAPTURE)" -F evt.type=execve
+	@echo '$$ scapcli -r $(notdir $(DEMO_CAPTURE)) -F "evt.type=connect and evt.dir=<"'
+	@$(BUILD)/cli/scapcli -r "$(DEMO_CAPTURE)" -F 'evt.type=connect and evt.dir=<'
+	@echo '$$ scapcli -r $(notdir $(DEMO_CAPTURE)) -F "evt.type=execve" -p "%proc.cmdline (parent %proc.pname, grandparent %proc.aname[2]) in %proc.cwd"'
+	@$(BUILD)/cli/scapcli -r "$(DEMO_CAPTURE)" -F 'evt.type=execve' -p '%proc.cmdline (parent %proc.pname, grandparent %proc.aname[2]) in %proc.cwd'
+	@echo '$$ scapcli -r $(notdir $(DEMO_CAPTURE)) -F "proc.name=curl and fd.type in (ipv4, ipv6) and evt.type=connect and evt.dir=<" -p "%evt.num %proc.name %fd.name"'
+	@$(BUILD)/cli/scapcli -r "$(DEMO_CAPTURE)" -F 'proc.name=curl and fd.type in (ipv4, ipv6) and evt.type=connect and evt.dir=<' -p '%evt.num %proc.name %fd.name'
+	@echo '$$ scapcli --explain-filter "evt.type in (open, openat) and not proc.name in (bash, sh)"'
+	@$(BUILD)/cli/scapcli --explain-filter 'evt.type in (open, openat) and not proc.name in (bash, sh)'
 	@echo '$$ scapcli -r $(notdir $(DEMO_CAPTURE)) -q --stats'
-	@$(BUILD)/cli/scapcli -r "$(DEMO_CAPTURE)" -q --stats 2>&1 | head -n 20
+	@$(BUILD)/cli/scapcli -r "$(DEMO_CAPTURE)" -q --stats 2>&1 | head -n 16
 
 check-normal: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
