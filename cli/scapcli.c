@@ -22,6 +22,8 @@ struct cli {
 	filter_t *filter;
 	filter_format_t *fmt;
 	uint32_t snaplen;
+	const char *wfile; /* -w */
+	int gzip;          /* -z */
 };
 
 static void usage(FILE *f)
@@ -36,6 +38,8 @@ static void usage(FILE *f)
 		"  -n, --count N        stop after N events\n"
 		"  -q, --quiet          do not print events (use with --stats)\n"
 		"  -s, --snaplen N      bytes of buffers to print (default 80)\n"
+		"  -w, --write FILE     write the events that pass -F to FILE instead of printing\n"
+		"  -z, --gzip           gzip the file written by -w\n"
 		"      --stats          print counters on stderr at the end\n"
 		"  -h, --help           this help\n"
 		"      --version        print versions\n");
@@ -179,6 +183,8 @@ static int run(struct cli *c, filter_registry_t *reg, sinsp_t *s)
 	const sinsp_evt_t *se;
 	uint64_t *counts = NULL, matched = 0;
 	int rc, status = 0;
+	scap_dumper_t *dump = NULL;
+	char errbuf[SCAP_ERRBUF_SIZE];
 	double t0 = now_sec();
 	static char line[65536];
 
@@ -192,6 +198,15 @@ static int run(struct cli *c, filter_registry_t *reg, sinsp_t *s)
 		fprintf(stderr, "scapcli: out of memory\n");
 		return 1;
 	}
+	if (c->wfile) {
+		struct scap_dump_opts dopts = SCAP_DUMP_OPTS_INIT;
+		dopts.gzip_level = c->gzip ? 6 : 0;
+		if (!(dump = scap_dump_open(sinsp_scap(s), c->wfile, &dopts, errbuf))) {
+			fprintf(stderr, "scapcli: %s\n", errbuf);
+			free(counts);
+			return 1;
+		}
+	}
 	while ((rc = sinsp_next(s, &se)) == SINSP_OK) {
 		const scap_evt_t *e = sinsp_evt_scap(se);
 		uint64_t num = sinsp_evt_num(se);
@@ -200,7 +215,10 @@ static int run(struct cli *c, filter_registry_t *reg, sinsp_t *s)
 		if (c->filter && filter_eval(c->filter, e, num, (void *)se) != 1)
 			continue;
 		matched++;
-		if (c->fmt && !c->quiet) {
+		if (dump) {
+			if (scap_dump_write(dump, e) < 0)
+				break;
+		} else if (c->fmt && !c->quiet) {
 			int n = filter_format_render(c->fmt, e, num, (void *)se, line, sizeof(line));
 			fwrite(line, 1, n < (int)sizeof(line) ? (size_t)n : sizeof(line) - 1, stdout);
 			putchar('\n');
@@ -213,6 +231,10 @@ static int run(struct cli *c, filter_registry_t *reg, sinsp_t *s)
 	fflush(stdout);
 	if (rc < 0) {
 		fprintf(stderr, "scapcli: %s: %s\n", c->file, sinsp_geterr(s));
+		status = 1;
+	}
+	if (dump && scap_dump_close(dump, errbuf) < 0) {
+		fprintf(stderr, "scapcli: %s\n", errbuf);
 		status = 1;
 	}
 	if (c->stats)
@@ -256,6 +278,7 @@ int main(int argc, char **argv)
 		{"print", required_argument, NULL, 'p'},
 		{"snaplen", required_argument, NULL, 's'}, {"stats", no_argument, NULL, 'S'},
 		{"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'},
+		{"write", required_argument, NULL, 'w'}, {"gzip", no_argument, NULL, 'z'},
 		{"explain-filter", required_argument, NULL, 'E'}, {"list-fields", optional_argument, NULL, 'L'},
 		{NULL, 0, NULL, 0},
 	};
@@ -266,7 +289,7 @@ int main(int argc, char **argv)
 	int opt, rc, list = 0;
 
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
-	while ((opt = getopt_long(argc, argv, "r:F:p:n:qs:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "r:F:p:n:qs:w:zh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'r':
 			c.file = optarg;
@@ -298,6 +321,12 @@ int main(int argc, char **argv)
 		}
 		case 'q':
 			c.quiet = 1;
+			break;
+		case 'w':
+			c.wfile = optarg;
+			break;
+		case 'z':
+			c.gzip = 1;
 			break;
 		case 'S':
 			c.stats = 1;
@@ -331,7 +360,7 @@ int main(int argc, char **argv)
 		filter_registry_free(reg);
 		return rc;
 	}
-	if (!c.file || optind < argc) {
+	if (!c.file || optind < argc || (c.gzip && !c.wfile)) {
 		usage(stderr);
 		filter_registry_free(reg);
 		return 2;

@@ -18,7 +18,7 @@ pcdir=$(find "$tmp/root$prefix" -name libsinsp.pc -printf '%h\n' | head -n1)
 
 # Only public headers are installed.
 hdrs=$(cd "$tmp/root$prefix/include" && find . -type f | sort | tr '\n' ' ')
-[ "$hdrs" = "./scapkit/filter.h ./scapkit/scap.h ./scapkit/scap_export.h ./scapkit/sinsp.h " ] ||
+[ "$hdrs" = "./scapkit/filter.h ./scapkit/filter_rules.h ./scapkit/scap.h ./scapkit/scap_export.h ./scapkit/sinsp.h " ] ||
 	{ echo "FAIL: unexpected installed headers: $hdrs"; exit 1; }
 
 export PKG_CONFIG_PATH="$pcdir" PKG_CONFIG_SYSROOT_DIR="$tmp/root"

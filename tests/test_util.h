@@ -34,5 +34,6 @@ Suite *regress_suite(void);
 Suite *output_suite(void);
 Suite *sinsp_suite(void);
 Suite *container_suite(void);
+Suite *rules_suite(void);
 
 #endif

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * filter_rules.h - load Falco YAML rules files into libfilter.
+ *
+ *     filter_ruleset_t *rs = filter_ruleset_new(reg);   // reg: fields registered
+ *     filter_ruleset_load_file(rs, "/etc/falco/falco_rules.yaml");
+ *     filter_ruleset_load_file(rs, "/etc/falco/rules.d");  // *.yaml, *.yml in name order
+ *     filter_ruleset_compile(rs);
+ *     for (size_t i = 0; i < filter_ruleset_diag_count(rs); i++) ... // errors, warnings
+ *     n = filter_ruleset_match(rs, evt, num, user, idx, 16);
+ *
+ * Items follow Falco's rules file format: `rule`, `macro`, `list`,
+ * `required_engine_version`, `required_plugin_versions`; `append: true` and
+ * `override:` (append/replace per key); `exceptions` turned into condition
+ * text as Falco does; later definitions of a name replace earlier ones.
+ *
+ * Loading stops at the first error of a file (as Falco does). Compiling
+ * goes on past rules that fail: the others are usable.
+ *
+ * The ruleset defines its lists and macros into the registry (at compile
+ * time) and borrows it: free the ruleset before the registry. Not
+ * thread-safe: one ruleset per thread, or external locking
+ * (filter_ruleset_match() rebuilds the type index after enable changes).
+ */
+#ifndef FILTER_RULES_H
+#define FILTER_RULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "filter.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct filter_ruleset filter_ruleset_t;
+
+/* Priorities, most severe first (Falco's order). */
+enum filter_rules_priority {
+	FILTER_RULES_PRIO_EMERGENCY = 0,
+	FILTER_RULES_PRIO_ALERT,
+	FILTER_RULES_PRIO_CRITICAL,
+	FILTER_RULES_PRIO_ERROR,
+	FILTER_RULES_PRIO_WARNING,
+	FILTER_RULES_PRIO_NOTICE,
+	FILTER_RULES_PRIO_INFORMATIONAL,
+	FILTER_RULES_PRIO_DEBUG
+};
+/* "Emergency", ... "Debug"; NULL when out of range. */
+SCAP_EXPORT const char *filter_rules_priority_name(int prio);
+/* Case-insensitive; "info" is INFORMATIONAL. -1 when unknown. */
+SCAP_EXPORT int filter_rules_priority_parse(const char *s);
+
+enum filter_rules_severity { FILTER_RULES_ERROR = 0, FILTER_RULES_WARNING = 1 };
+
+SCAP_EXPORT filter_ruleset_t *filter_ruleset_new(filter_registry_t *reg);
+SCAP_EXPORT void filter_ruleset_free(filter_ruleset_t *rs);
+
+/* Load a rules file, or every *.yaml / *.yml file of a directory in name
+ * order. Returns FILTER_OK, or a negative code when an error diagnostic
+ * was added (FILTER_ERR_SYNTAX: not YAML; FILTER_ERR_INVAL: invalid
+ * content; FILTER_ERR_GENERIC: unreadable; FILTER_ERR_NOMEM). */
+SCAP_EXPORT int filter_ruleset_load_file(filter_ruleset_t *rs, const char *path);
+/* Same for rules held in memory; name is used in diagnostics. Documents
+ * larger than 64 MiB or nested deeper than 64 levels are rejected. */
+SCAP_EXPORT int filter_ruleset_load_string(filter_ruleset_t *rs, const char *yaml, size_t len, const char *name);
+
+/* Define the lists and macros into the registry, compile the condition
+ * (with exceptions) and output of every enabled rule of the syscall source,
+ * build the event-type index. FILTER_OK, or FILTER_ERR_COMPILE when some
+ * rule/macro/list failed (see the diagnostics; rules that compiled are
+ * usable). May be called again after more loads. */
+SCAP_EXPORT int filter_ruleset_compile(filter_ruleset_t *rs);
+
+/* ---- diagnostics ---- */
+/* code: "LOAD_ERR_YAML_PARSE", "LOAD_ERR_YAML_VALIDATE", "LOAD_ERR_VALIDATE",
+ * "LOAD_ERR_COMPILE_CONDITION", "LOAD_ERR_COMPILE_OUTPUT", "LOAD_ERR_FILE_READ",
+ * warnings "LOAD_NO_EVTTYPE", "LOAD_UNKNOWN_ITEM", "LOAD_UNKNOWN_SOURCE",
+ * "LOAD_DEPRECATED_ITEM", "LOAD_APPEND_NO_VALUES", "LOAD_UNKNOWN_FILTER".
+ * item_type: "rule", "macro", "list", "exception", "rules content",
+ * "required_engine_version", "required_plugin_versions", "file".
+ * line and col are 1-based (0: unknown). Strings live as long as rs. */
+SCAP_EXPORT size_t filter_ruleset_diag_count(const filter_ruleset_t *rs);
+SCAP_EXPORT size_t filter_ruleset_error_count(const filter_ruleset_t *rs);
+SCAP_EXPORT int filter_ruleset_diag_get(const filter_ruleset_t *rs, size_t i, int *severity, const char **code,
+					const char **item_type, const char **item_name, const char **msg,
+					const char **file, uint32_t *line, uint32_t *col);
+/* "file:line:col: error: LOAD_ERR_VALIDATE: rule 'x': message", like snprintf. */
+SCAP_EXPORT int filter_ruleset_diag_format(const filter_ruleset_t *rs, size_t i, char *buf, size_t buflen);
+
+/* ---- rules (definition order; a redefinition keeps its place) ---- */
+SCAP_EXPORT size_t filter_ruleset_rule_count(const filter_ruleset_t *rs);
+SCAP_EXPORT long filter_ruleset_rule_find(const filter_ruleset_t *rs, const char *name); /* -1: none */
+SCAP_EXPORT const char *filter_ruleset_rule_name(const filter_ruleset_t *rs, size_t i);
+SCAP_EXPORT const char *filter_ruleset_rule_desc(const filter_ruleset_t *rs, size_t i);
+SCAP_EXPORT const char *filter_ruleset_rule_source(const filter_ruleset_t *rs, size_t i);
+SCAP_EXPORT int filter_ruleset_rule_priority(const filter_ruleset_t *rs, size_t i); /* -1: bad index */
+SCAP_EXPORT size_t filter_ruleset_rule_tag_count(const filter_ruleset_t *rs, size_t i);
+SCAP_EXPORT const char *filter_ruleset_rule_tag(const filter_ruleset_t *rs, size_t i, size_t k);
+SCAP_EXPORT int filter_ruleset_rule_enabled(const filter_ruleset_t *rs, size_t i);
+/* Condition text as compiled (with the exceptions appended), NULL before
+ * compiling. */
+SCAP_EXPORT const char *filter_ruleset_rule_condition(const filter_ruleset_t *rs, size_t i);
+SCAP_EXPORT const char *filter_ruleset_rule_output(const filter_ruleset_t *rs, size_t i);
+/* Compiled forms, NULL when not compiled (disabled, failed, other source). */
+SCAP_EXPORT filter_t *filter_ruleset_rule_filter(const filter_ruleset_t *rs, size_t i);
+SCAP_EXPORT filter_format_t *filter_ruleset_rule_format(const filter_ruleset_t *rs, size_t i);
+
+/* Enable or disable the rules named name_or_tag or tagged with it.
+ * Returns how many rules matched (0: none), or a negative code when a rule
+ * being enabled after compile failed to compile (diagnostic added). */
+SCAP_EXPORT int filter_ruleset_enable(filter_ruleset_t *rs, const char *name_or_tag, bool enabled);
+
+/* Rules less severe than prio are not matched (default DEBUG: all). */
+SCAP_EXPORT int filter_ruleset_set_min_priority(filter_ruleset_t *rs, int prio);
+
+/* Evaluate the enabled, compiled rules that may match the event's type;
+ * writes up to max matching rule indexes (in rule order) and returns the
+ * number of matches (may exceed max). */
+SCAP_EXPORT size_t filter_ruleset_match(filter_ruleset_t *rs, const scap_evt_t *evt, uint64_t num, void *user,
+					uint32_t *rule_idx, size_t max);
+/* How many rules filter_ruleset_match() evaluates for events of type t. */
+SCAP_EXPORT size_t filter_ruleset_type_rule_count(filter_ruleset_t *rs, uint16_t t);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
