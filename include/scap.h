@@ -367,11 +367,11 @@ SCAP_EXPORT const char *scap_group_name(const scap_group_t *g);
 
 /* ---- writing captures ---------------------------------------------------- */
 /* A dumper writes a .scap file (format 1.2, read back by the savefile
- * engine and by libscap): the section header, then the metadata of h as it
- * is when scap_dump_open() is called (machine info, interfaces, users and
- * groups, the process list as PL_V9, one FDL_V2 block per thread with
- * fds), then one event block per scap_dump_write(). h is not used after
- * scap_dump_open() returns. */
+ * engine and by libscap): the section header, then the metadata of h's
+ * current section as it is when scap_dump_open() is called (machine info,
+ * interfaces, users and groups, the process list as PL_V9, one FDL_V2 block
+ * per thread with fds; empty lists are left out), then one event block per
+ * scap_dump_write(). h is not used after scap_dump_open() returns. */
 typedef struct scap_dumper scap_dumper_t;
 
 struct scap_dump_opts {
@@ -388,7 +388,9 @@ struct scap_dump_opts {
 SCAP_EXPORT scap_dumper_t *scap_dump_open(scap_t *h, const char *path, const struct scap_dump_opts *opts,
 					  char *errbuf);
 /* Append one event: EV_V2, or EVF_V2 when scap_evt_flags() is non-zero;
- * the _LARGE variants for large-payload event types and blocks over 64 KiB.
+ * the _LARGE variants for large-payload event types and blocks over 64 KiB
+ * (flag bit 2, "large payload", is expressed by the _LARGE block id and
+ * not kept in the flags word, as the format prescribes).
  * Events with the old 22-byte header are written with the 26-byte one (the
  * parameters are copied unchanged). Output is buffered: a write error may
  * be reported by a later call or by scap_dump_close(). Errors are sticky:

@@ -35,5 +35,6 @@ Suite *output_suite(void);
 Suite *sinsp_suite(void);
 Suite *container_suite(void);
 Suite *rules_suite(void);
+Suite *dump_suite(void);
 
 #endif
