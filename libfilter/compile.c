@@ -35,6 +35,7 @@ struct cctx {
  * other many times over) is an error, not an unbounded allocation. */
 #define MAX_NODES 1000000u
 #define MAX_ITEMS 1000000u
+#define MAX_BYTES (64u << 20)
 
 /* ---- hash set of byte strings (in, intersects, pmatch) ---- */
 struct fset_slot {
@@ -256,6 +257,81 @@ static int hexval(int ch)
 	return -1;
 }
 
+/* Decimal, or hex with 0x (a leading 0 is not octal, as upstream). */
+static int num_base(const char *s)
+{
+	if (*s == '-' || *s == '+')
+		s++;
+	return s[0] == '0' && (s[1] == 'x' || s[1] == 'X') ? 16 : 10;
+}
+
+/* Patterns glibc's regcomp would take seconds, gigabytes, or exponential
+ * matching time for: back references (RE2, which upstream uses, has none)
+ * and counted repetitions whose nested product exceeds 1000 (RE2's
+ * repetition limit). Returns a reason or NULL. */
+static const char *regex_too_costly(const char *p)
+{
+	uint32_t level_max[64], depth = 0, last = 1;
+
+	level_max[0] = 1;
+	for (; *p; p++) {
+		switch (*p) {
+		case '\\':
+			if (p[1] >= '1' && p[1] <= '9')
+				return "back references are not supported";
+			if (p[1])
+				p++;
+			last = 1;
+			break;
+		case '[': /* a bracket expression is one atom */
+			p++;
+			if (*p == '^')
+				p++;
+			if (*p == ']')
+				p++;
+			while (*p && *p != ']')
+				p++;
+			if (!*p)
+				return NULL; /* regcomp reports it */
+			last = 1;
+			break;
+		case '(':
+			if (depth == 63)
+				return "groups nested too deeply";
+			level_max[++depth] = 1;
+			break;
+		case ')':
+			last = depth ? level_max[depth--] : 1;
+			if (last > level_max[depth])
+				level_max[depth] = last;
+			break;
+		case '{': {
+			char *end;
+			unsigned long lo = strtoul(p + 1, &end, 10), hi = lo;
+			if (*end == ',')
+				hi = end[1] == '}' ? lo + 1 : strtoul(end + 1, &end, 10);
+			if (lo > 1000 || hi > 1000)
+				return "a repetition count is over 1000";
+			uint64_t w = (uint64_t)last * (hi ? hi : 1);
+			if (w > 1000)
+				return "nested repetitions expand to more than 1000 copies";
+			last = (uint32_t)w;
+			if (last > level_max[depth])
+				level_max[depth] = last;
+			while (*p && *p != '}')
+				p++;
+			if (!*p)
+				return NULL;
+			break;
+		}
+		default:
+			last = 1;
+			break;
+		}
+	}
+	return NULL;
+}
+
 static int parse_ipnet(const char *s, struct cconst *k, uint8_t *buf16)
 {
 	char tmp[64];
@@ -323,7 +399,7 @@ static int parse_const(struct cctx *c, const struct fsource *src, const struct a
 		return 0;
 	case FILTER_T_INT64:
 		errno = 0;
-		k->num.i = strtoll(s, &end, 0);
+		k->num.i = strtoll(s, &end, num_base(s));
 		if (!*s || *end || errno || strlen(s) != v->len)
 			return cerr(c, src, v->pos, "'%s' is not a valid int64 value for field '%s'", s, fname);
 		return 0;
@@ -331,7 +407,7 @@ static int parse_const(struct cctx *c, const struct fsource *src, const struct a
 	case FILTER_T_RELTIME:
 	case FILTER_T_ABSTIME:
 		errno = 0;
-		k->num.u = strtoull(s, &end, 0);
+		k->num.u = strtoull(s, &end, num_base(s));
 		if (!*s || *end || errno || s[0] == '-' || strlen(s) != v->len)
 			return cerr(c, src, v->pos, "'%s' is not a valid %s value for field '%s'", s,
 				    filter_ftype_name((enum filter_ftype)type), fname);
@@ -597,20 +673,22 @@ static int compile_check(struct cctx *c, const struct fsource *src, const struct
 			return rc;
 		break;
 	case OP_REGEX: {
-		/* a full match, as upstream: anchor the POSIX extended expression */
-		size_t plen = k->c[0].len + 6;
-		char *pat = arena_alloc(&c->tmp, plen + 1);
+		/* a full match, as upstream: the evaluator checks that the leftmost-
+		 * longest match (POSIX) spans the whole value; no anchoring group is
+		 * added, so the pattern's own groups keep their numbers */
+		const char *why = regex_too_costly((const char *)k->c[0].ptr);
+		if (why)
+			return cerr(c, src, vals[0].pos, "unsupported regular expression: %s", why);
 		k->re = calloc(1, sizeof(regex_t));
-		if (!pat || !k->re)
+		if (!k->re)
 			return freg_seterr(c->reg, FILTER_ERR_NOMEM, "out of memory");
-		snprintf(pat, plen + 1, "^(%s)$", (const char *)k->c[0].ptr);
-		int e = regcomp(k->re, pat, REG_EXTENDED | REG_NOSUB);
+		int e = regcomp(k->re, (const char *)k->c[0].ptr, REG_EXTENDED);
 		if (e) {
-			char why[128];
-			regerror(e, k->re, why, sizeof(why));
+			char msg[128];
+			regerror(e, k->re, msg, sizeof(msg));
 			free(k->re);
 			k->re = NULL;
-			return cerr(c, src, vals[0].pos, "invalid regular expression: %s", why);
+			return cerr(c, src, vals[0].pos, "invalid regular expression: %s", msg);
 		}
 		break;
 	}
@@ -651,6 +729,9 @@ static int compile_node(struct cctx *c, const struct fsource *src, const struct 
 	if (++c->nnodes > MAX_NODES)
 		return cerr(c, src, a->pos, "condition expands to more than %u nodes (macros used too many times over)",
 			    MAX_NODES);
+	if (c->f->arena.bytes + c->tmp.bytes > MAX_BYTES)
+		return cerr(c, src, a->pos, "condition expands to more than %u MiB (macros used too many times over)",
+			    MAX_BYTES >> 20);
 	struct cnode *n = arena_alloc(&c->f->arena, sizeof(*n));
 	if (!n)
 		return freg_seterr(c->reg, FILTER_ERR_NOMEM, "out of memory");
@@ -701,20 +782,13 @@ static int check_name(struct filter *f, struct ccheck *k, const char *name)
 }
 
 /* Generic events: bit 0 set if some name makes the check true, bit 1 if
- * some name (or no name at all) makes it false. The names: "syscall" and
- * every syscall that the routing table reports through the generic event. */
+ * some name (or no name at all) makes it false. evt.type of a generic event
+ * is the name its ID parameter carries: any syscall name, or "syscall". */
 static int generic_outcomes(struct filter *f, struct ccheck *k)
 {
 	int out = 2; /* evt.type may be unavailable: false */
-	for (uint32_t nr = 0; nr <= scap_syscall_x86_64_max() && out != 3; nr++) {
-		uint32_t sc = 0;
-		int generic = 0;
-		const char *name = "syscall";
-		if (nr < scap_syscall_x86_64_max()) {
-			if (!scap_syscall_x86_64(nr, &sc, NULL, NULL, &generic, NULL) || !generic)
-				continue;
-			name = scap_ppm_sc_name(sc);
-		}
+	for (uint32_t sc = 0; sc <= scap_ppm_sc_max() && out != 3; sc++) {
+		const char *name = sc < scap_ppm_sc_max() ? scap_ppm_sc_name(sc) : "syscall";
 		if (!name)
 			continue;
 		int r = check_name(f, k, name);

@@ -297,8 +297,11 @@ static bool cmp_one(struct ccheck *k, uint8_t type, const struct fval *v, const 
 			return z && fnmatch((const char *)c->ptr, z, op == OP_IGLOB ? FNM_CASEFOLD : 0) == 0;
 		}
 		case OP_REGEX: {
+			/* POSIX picks the leftmost-longest match: a full match exists
+			 * exactly when that match spans the whole value */
 			regmatch_t m = {.rm_so = 0, .rm_eo = (regoff_t)v->len};
-			return regexec(k->re, v->len ? (const char *)v->ptr : "", 1, &m, REG_STARTEND) == 0;
+			return regexec(k->re, v->len ? (const char *)v->ptr : "", 1, &m, REG_STARTEND) == 0 &&
+			       m.rm_so == 0 && m.rm_eo == (regoff_t)v->len;
 		}
 		case OP_PMATCH: return fpmatch(k->pm, v->ptr, v->len) || pmatch_globs(k, v);
 		default: return false;

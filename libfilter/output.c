@@ -126,6 +126,9 @@ static void flush_literal(struct ocomp *c)
 }
 
 /* One %-token starting at t[*pos] == '%'; on success *pos is past it. */
+/* A bound on templates: the duplicate check below is linear per field. */
+#define MAX_TEMPLATE_FIELDS 1024u
+
 static int compile_token(struct ocomp *c, uint32_t *pos)
 {
 	struct filter_format *f = c->fmt;
@@ -207,6 +210,10 @@ static int compile_token(struct ocomp *c, uint32_t *pos)
 	const char *written = t + start;
 	uint32_t wlen = i - start;
 	int32_t idx = -1;
+	if (f->nfields >= MAX_TEMPLATE_FIELDS) {
+		fpos_err(f->reg, c->src, pct, "more than %u fields in one output", MAX_TEMPLATE_FIELDS);
+		return FILTER_ERR_COMPILE;
+	}
 	for (uint32_t k = 0; k < f->nfields && idx < 0; k++)
 		if (strlen(f->fields[k].name) == wlen && !memcmp(f->fields[k].name, written, wlen))
 			idx = (int32_t)k;

@@ -237,26 +237,25 @@ static struct sinsp_fd *fd_add(sinsp_t *s, struct sproc *p, int64_t fd, uint8_t 
 	return f;
 }
 
+/* A copy of `from` as fd `newfd` of p; from is never the entry being
+ * replaced (dup to the same number is a no-op; fork copies into a new
+ * table). */
 static struct sinsp_fd *fd_copy(sinsp_t *s, struct sproc *p, int64_t newfd, const struct sinsp_fd *from)
 {
-	char name[4096];
-	size_t nlen = from->name_len < sizeof(name) ? from->name_len : sizeof(name) - 1;
-	if (nlen)
-		memcpy(name, from->name, nlen); /* from may be the entry being replaced */
-	struct sinsp_fd tmp = *from;
 	struct sinsp_fd *f = fd_add(s, p, newfd, from->type);
 	if (!f)
 		return NULL;
-	f->ino = tmp.ino;
-	f->open_flags = tmp.open_flags;
-	f->l4proto = tmp.l4proto;
-	f->iplen = tmp.iplen;
-	f->role = tmp.role;
-	memcpy(f->cip, tmp.cip, 16);
-	memcpy(f->sip, tmp.sip, 16);
-	f->cport = tmp.cport;
-	f->sport = tmp.sport;
-	fd_set_name(f, name, nlen);
+	f->ino = from->ino;
+	f->open_flags = from->open_flags;
+	f->l4proto = from->l4proto;
+	f->iplen = from->iplen;
+	f->role = from->role;
+	memcpy(f->cip, from->cip, 16);
+	memcpy(f->sip, from->sip, 16);
+	f->cport = from->cport;
+	f->sport = from->sport;
+	if (from->name)
+		fd_set_name(f, from->name, from->name_len);
 	return f;
 }
 
