@@ -21,17 +21,6 @@ static const char *const captures[] = {
 };
 #define NCAPTURES (int)(sizeof(captures) / sizeof(captures[0]))
 
-static scap_t *open_capture(const char *path)
-{
-	struct scap_open_opts o = SCAP_OPEN_OPTS_INIT;
-	char errbuf[SCAP_ERRBUF_SIZE];
-	scap_t *h;
-
-	o.filename = path;
-	h = scap_open(&o, errbuf);
-	ck_assert_msg(h != NULL, "open %s: %s", path, errbuf);
-	return h;
-}
 
 static char *read_expected(const char *dir, const char *name, const char *suffix)
 {
@@ -73,7 +62,7 @@ START_TEST(test_expected_counts)
 	int cap = json_get(&j, 0, name);
 	ck_assert_msg(cap >= 0, "%s missing from expected.json", name);
 	snprintf(path, sizeof(path), "%s/captures/%s", dir, name);
-	scap_t *h = open_capture(path);
+	scap_t *h = tu_open(path);
 
 	ck_assert_uint_eq(scap_proc_count(h), (uint64_t)json_int(&j, json_get(&j, cap, "proclist_threads")));
 	ck_assert_uint_eq(scap_fd_count(h), (uint64_t)json_int(&j, json_get(&j, cap, "fdlist_entries")));
@@ -168,7 +157,7 @@ START_TEST(test_dump_lines)
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/captures/%s", dir, name);
 	char *text = read_expected(dir, name, ".dump.txt");
-	scap_t *h = open_capture(path);
+	scap_t *h = tu_open(path);
 	const scap_evt_t *e;
 	uint64_t n = 0;
 	char *save = NULL;
@@ -226,7 +215,7 @@ START_TEST(test_execve_params)
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/captures/%s", dir, name);
 	char *text = read_expected(dir, name, ".execve.jsonl");
-	scap_t *h = open_capture(path);
+	scap_t *h = tu_open(path);
 	const scap_evt_t *e;
 	uint64_t n = 0;
 	char *save = NULL;
@@ -285,7 +274,7 @@ START_TEST(test_proc_list)
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/captures/%s", dir, name);
 	char *text = read_expected(dir, name, ".procs.jsonl");
-	scap_t *h = open_capture(path);
+	scap_t *h = tu_open(path);
 	size_t k = 0;
 	char *save = NULL;
 

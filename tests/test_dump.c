@@ -52,24 +52,13 @@ static uint64_t rd64(const uint8_t *p)
 	return v;
 }
 
-static scap_t *open_cap(const char *path)
-{
-	struct scap_open_opts o = SCAP_OPEN_OPTS_INIT;
-	char errbuf[SCAP_ERRBUF_SIZE];
-	scap_t *h;
-
-	o.filename = path;
-	h = scap_open(&o, errbuf);
-	ck_assert_msg(h != NULL, "open %s: %s", path, errbuf);
-	return h;
-}
 
 /* Copy every event of src to dst; returns the number of events. */
 static uint64_t copy_capture(const char *src, const char *dst, int gzip_level)
 {
 	struct scap_dump_opts o = SCAP_DUMP_OPTS_INIT;
 	char errbuf[SCAP_ERRBUF_SIZE];
-	scap_t *h = open_cap(src);
+	scap_t *h = tu_open(src);
 	const scap_evt_t *e;
 	uint64_t n = 0;
 	int rc;
@@ -209,7 +198,7 @@ static void compare_meta(scap_t *a, scap_t *b, const char *what)
  * returns the number of events. */
 static uint64_t compare_files(const char *orig, const char *copy)
 {
-	scap_t *a = open_cap(orig), *b = open_cap(copy);
+	scap_t *a = tu_open(orig), *b = tu_open(copy);
 	const scap_evt_t *ea, *eb;
 	uint64_t n = 0;
 
@@ -490,7 +479,7 @@ static uint64_t walk_events(const struct walk *w)
 /* The walk agrees with what the reader found in the copy. */
 static void check_walk_counts(const char *copy, const struct walk *w, uint64_t nevents)
 {
-	scap_t *h = open_cap(copy);
+	scap_t *h = tu_open(copy);
 	struct scap_machine_info mi = {.sz = sizeof(mi)};
 
 	ck_assert_uint_eq(walk_events(w), nevents);
@@ -780,7 +769,7 @@ START_TEST(test_synthetic)
 		ck_assert_uint_eq(w.n_ev, 7);
 
 		/* the reader's view of the details */
-		scap_t *h = open_cap(out);
+		scap_t *h = tu_open(out);
 		const scap_evt_t *e;
 		uint32_t flags[14];
 		uint32_t np[14];
@@ -858,7 +847,7 @@ START_TEST(test_no_metadata)
 	walk_file(out, &w);
 	ck_assert_uint_eq(walk_events(&w), 0);
 
-	scap_t *h = open_cap(src);
+	scap_t *h = tu_open(src);
 	d = scap_dump_open(NULL, out, NULL, errbuf);
 	ck_assert_msg(d != NULL, "%s", errbuf);
 	while (scap_next(h, &e) == SCAP_OK)
@@ -930,7 +919,7 @@ static void full_device(int gzip_level)
 	scap_dumper_t *d = scap_dump_open(NULL, "/dev/full", &o, errbuf);
 	ck_assert_msg(d != NULL, "%s", errbuf);
 	/* 20 x 1 KiB fits in the buffer: the error is reported by close */
-	scap_t *h = open_cap(src);
+	scap_t *h = tu_open(src);
 	while (scap_next(h, &e) == SCAP_OK)
 		ck_assert_int_eq(scap_dump_write(d, e), SCAP_OK);
 	scap_close(h);
@@ -942,7 +931,7 @@ static void full_device(int gzip_level)
 	d = scap_dump_open(NULL, "/dev/full", &o, errbuf);
 	ck_assert_msg(d != NULL, "%s", errbuf);
 	for (int round = 0; round < 2000 && failed_at < 0; round++) {
-		h = open_cap(src);
+		h = tu_open(src);
 		while (scap_next(h, &e) == SCAP_OK) {
 			int r = scap_dump_write(d, e);
 			if (r != SCAP_OK) {
@@ -1004,7 +993,7 @@ START_TEST(test_dev_full_at_open)
 	sg_free(&b);
 	sg_free(&body);
 
-	scap_t *h = open_cap(src);
+	scap_t *h = tu_open(src);
 	ck_assert_uint_eq(scap_proc_count(h), 200);
 	errbuf[0] = 0;
 	ck_assert_ptr_null(scap_dump_open(h, "/dev/full", NULL, errbuf));
@@ -1146,7 +1135,7 @@ START_TEST(test_cli_write)
 			free(sa);
 			free(sb);
 			/* the copy has the whole process list */
-			scap_t *h1 = open_cap(src), *h2 = open_cap(out);
+			scap_t *h1 = tu_open(src), *h2 = tu_open(out);
 			compare_meta(h1, h2, out);
 			scap_close(h1);
 			scap_close(h2);

@@ -8,6 +8,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "scap.h"
+
 const char *tu_shared_dir(const char *what)
 {
 	const char *d = getenv("SCAP_SHARED_DIR");
@@ -103,4 +105,16 @@ char *tu_read_file(const char *path, size_t *len)
 	if (len)
 		*len = n;
 	return buf;
+}
+
+struct scap *tu_open(const char *path)
+{
+	struct scap_open_opts o = SCAP_OPEN_OPTS_INIT;
+	char errbuf[SCAP_ERRBUF_SIZE];
+	scap_t *h;
+
+	o.filename = path;
+	h = scap_open(&o, errbuf);
+	ck_assert_msg(h != NULL, "open %s: %s", path, errbuf);
+	return h;
 }

@@ -19,6 +19,9 @@ const char *tu_tmpfile(const char *suffix);
 int tu_write_file(const char *path, const void *data, size_t len);
 /* Write data gzip-compressed to path; returns 0 on success. */
 int tu_write_gz(const char *path, const void *data, size_t len);
+/* Open a capture with the savefile engine; fails the test if it cannot. */
+struct scap;
+struct scap *tu_open(const char *path);
 /* Read a whole file into a malloc'd buffer (NUL-terminated); NULL on error. */
 char *tu_read_file(const char *path, size_t *len);
 
