@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <filter_rules.h>
 #include <sinsp.h>
 
 #define MAX_TYPES 65536
@@ -24,6 +25,9 @@ struct cli {
 	uint32_t snaplen;
 	const char *wfile; /* -w */
 	int gzip;          /* -z */
+	const char *rules[32]; /* -R / -V */
+	int nrules, validate, list_rules, json, min_prio;
+	filter_ruleset_t *rs;
 };
 
 static void usage(FILE *f)
@@ -34,6 +38,9 @@ static void usage(FILE *f)
 		"  -F, --filter COND    print only events matching a Falco-style condition\n"
 		"      --explain-filter COND  print the compiled form of COND and exit\n"
 		"      --list-fields[=markdown]  list the fields conditions can use\n"
+		"  -R, --rules PATH     raise the alerts of a Falco rules file or directory\n"
+		"  -V, --validate PATH  check a rules file or directory and exit (1 on errors)\n"
+		"  -j, --json           alerts as JSON lines;  --min-priority P;  --list-rules\n"
 		"  -p, --print FORMAT   print each event as FORMAT, e.g. '%%evt.num %%proc.name %%fd.name'\n"
 		"  -n, --count N        stop after N events\n"
 		"  -q, --quiet          do not print events (use with --stats)\n"
@@ -178,6 +185,88 @@ static double now_sec(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Load and compile the -R/-V files; print the diagnostics. 0 if no errors. */
+static int load_rules(struct cli *c, filter_registry_t *reg)
+{
+	char msg[2048];
+	int rc = 0;
+
+	if (!(c->rs = filter_ruleset_new(reg)))
+		return 1;
+	for (int i = 0; i < c->nrules && !rc; i++)
+		rc = filter_ruleset_load_file(c->rs, c->rules[i]);
+	if (!rc)
+		rc = filter_ruleset_compile(c->rs);
+	for (size_t i = 0; i < filter_ruleset_diag_count(c->rs); i++) {
+		filter_ruleset_diag_format(c->rs, i, msg, sizeof(msg));
+		fprintf(stderr, "%s\n", msg);
+	}
+	filter_ruleset_set_min_priority(c->rs, c->min_prio);
+	return rc || filter_ruleset_error_count(c->rs) ? 1 : 0;
+}
+
+/* JSON string (quoted, escaped). */
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch < 0x20)
+			fprintf(f, "\\u%04x", ch);
+		else
+			fputc(ch, f);
+	}
+	fputc('"', f);
+}
+
+/* One alert: Falco's text line, or its JSON keys. */
+static void alert(const struct cli *c, sinsp_t *s, uint32_t r, const sinsp_evt_t *se)
+{
+	static char out[16384], val[4096];
+	const scap_evt_t *e = sinsp_evt_scap(se);
+	filter_format_t *fmt = filter_ruleset_rule_format(c->rs, r);
+	uint64_t ts = scap_evt_ts(e), num = sinsp_evt_num(se);
+	time_t secs = (time_t)(ts / 1000000000u);
+	struct tm tm;
+	char tbuf[40];
+	const char *prio = filter_rules_priority_name(filter_ruleset_rule_priority(c->rs, r));
+
+	filter_format_render(fmt, e, num, (void *)se, out, sizeof(out));
+	if (!c->json) {
+		localtime_r(&secs, &tm);
+		strftime(tbuf, sizeof(tbuf), "%H:%M:%S", &tm);
+		printf("%s.%09" PRIu64 ": %s %s\n", tbuf, (uint64_t)(ts % 1000000000u), prio, out);
+		return;
+	}
+	gmtime_r(&secs, &tm);
+	strftime(tbuf, sizeof(tbuf), "%Y-%m-%dT%H:%M:%S", &tm);
+	struct scap_machine_info mi = {.sz = sizeof(mi)};
+	printf("{\"hostname\":");
+	json_str(stdout, scap_get_machine_info(sinsp_scap(s), &mi) == SCAP_OK ? mi.hostname : "");
+	printf(",\"output\":");
+	json_str(stdout, out);
+	printf(",\"output_fields\":{");
+	for (size_t i = 0; i < filter_format_field_count(fmt); i++) {
+		filter_format_render_field(fmt, i, e, num, (void *)se, val, sizeof(val));
+		printf("%s", i ? "," : "");
+		json_str(stdout, filter_format_field_name(fmt, i));
+		putchar(':');
+		json_str(stdout, val);
+	}
+	printf("},\"priority\":");
+	json_str(stdout, prio);
+	printf(",\"rule\":");
+	json_str(stdout, filter_ruleset_rule_name(c->rs, r));
+	printf(",\"source\":\"syscall\",\"tags\":[");
+	for (size_t k = 0; k < filter_ruleset_rule_tag_count(c->rs, r); k++) {
+		printf("%s", k ? "," : "");
+		json_str(stdout, filter_ruleset_rule_tag(c->rs, r, k));
+	}
+	printf("],\"time\":\"%s.%09" PRIu64 "Z\"}\n", tbuf, (uint64_t)(ts % 1000000000u));
+}
+
 static int run(struct cli *c, filter_registry_t *reg, sinsp_t *s)
 {
 	const sinsp_evt_t *se;
@@ -194,6 +283,8 @@ static int run(struct cli *c, filter_registry_t *reg, sinsp_t *s)
 			fprintf(stderr, "scapcli: -p: %s\n", filter_registry_geterr(reg));
 		return 2;
 	}
+	if (c->nrules && load_rules(c, reg))
+		return 1;
 	if (c->stats && !(counts = calloc(MAX_TYPES, sizeof(*counts)))) {
 		fprintf(stderr, "scapcli: out of memory\n");
 		return 1;
@@ -214,6 +305,16 @@ static int run(struct cli *c, filter_registry_t *reg, sinsp_t *s)
 			counts[scap_evt_type(e)]++;
 		if (c->filter && filter_eval(c->filter, e, num, (void *)se) != 1)
 			continue;
+		if (c->rs) {
+			uint32_t idx[64];
+			size_t n = filter_ruleset_match(c->rs, e, num, (void *)se, idx, 64);
+			for (size_t k = 0; k < n && k < 64; k++)
+				alert(c, s, idx[k], se);
+			matched += n;
+			if (c->max_events && matched >= c->max_events)
+				break;
+			continue;
+		}
 		matched++;
 		if (dump) {
 			if (scap_dump_write(dump, e) < 0)
@@ -277,35 +378,28 @@ int main(int argc, char **argv)
 		{"count", required_argument, NULL, 'n'}, {"quiet", no_argument, NULL, 'q'},
 		{"print", required_argument, NULL, 'p'},
 		{"snaplen", required_argument, NULL, 's'}, {"stats", no_argument, NULL, 'S'},
-		{"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'},
+		{"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'X'},
 		{"write", required_argument, NULL, 'w'}, {"gzip", no_argument, NULL, 'z'},
 		{"explain-filter", required_argument, NULL, 'E'}, {"list-fields", optional_argument, NULL, 'L'},
+		{"rules", required_argument, NULL, 'R'}, {"validate", required_argument, NULL, 'v'},
+		{"json", no_argument, NULL, 'j'}, {"min-priority", required_argument, NULL, 'P'},
+		{"list-rules", no_argument, NULL, 'l'},
 		{NULL, 0, NULL, 0},
 	};
-	struct cli c = {0};
+	struct cli c = {.min_prio = FILTER_RULES_PRIO_DEBUG};
 	static char outbuf[1 << 16];
 	const char *explain = NULL;
 	char *end;
 	int opt, rc, list = 0;
 
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
-	while ((opt = getopt_long(argc, argv, "r:F:p:n:qs:w:zh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "r:F:p:n:qs:w:zR:V:jh", longopts, NULL)) != -1) {
 		switch (opt) {
-		case 'r':
-			c.file = optarg;
-			break;
-		case 'F':
-			c.cond = optarg;
-			break;
-		case 'p':
-			c.format = optarg;
-			break;
-		case 'E':
-			explain = optarg;
-			break;
-		case 'L':
-			list = optarg && !strcmp(optarg, "markdown") ? 2 : 1;
-			break;
+		case 'r': c.file = optarg; break;
+		case 'F': c.cond = optarg; break;
+		case 'p': c.format = optarg; break;
+		case 'E': explain = optarg; break;
+		case 'L': list = optarg && !strcmp(optarg, "markdown") ? 2 : 1; break;
 		case 'n':
 		case 's': {
 			unsigned long long v = strtoull(optarg, &end, 10);
@@ -319,22 +413,32 @@ int main(int argc, char **argv)
 				c.snaplen = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
 			break;
 		}
-		case 'q':
-			c.quiet = 1;
+		case 'q': c.quiet = 1; break;
+		case 'R':
+		case 'V':
+		case 'v':
+			if (c.nrules == 32) {
+				fprintf(stderr, "scapcli: at most 32 rules paths\n");
+				return 2;
+			}
+			c.rules[c.nrules++] = optarg;
+			c.validate |= opt != 'R';
 			break;
-		case 'w':
-			c.wfile = optarg;
+		case 'j': c.json = 1; break;
+		case 'l': c.list_rules = 1; break;
+		case 'P':
+			if ((c.min_prio = filter_rules_priority_parse(optarg)) < 0) {
+				fprintf(stderr, "scapcli: --min-priority: unknown priority '%s'\n", optarg);
+				return 2;
+			}
 			break;
-		case 'z':
-			c.gzip = 1;
-			break;
-		case 'S':
-			c.stats = 1;
-			break;
+		case 'w': c.wfile = optarg; break;
+		case 'z': c.gzip = 1; break;
+		case 'S': c.stats = 1; break;
 		case 'h':
 			usage(stdout);
 			return 0;
-		case 'V':
+		case 'X':
 			printf("scapcli %s (libscap %s, libfilter %s, libsinsp %s)\n", scap_version(), scap_version(),
 			       filter_version(), sinsp_version());
 			return 0;
@@ -347,6 +451,17 @@ int main(int argc, char **argv)
 	if (!reg || filter_registry_add_evt_fields(reg) < 0) {
 		fprintf(stderr, "scapcli: cannot set up the filter fields\n");
 		return 1;
+	}
+	if (c.validate || c.list_rules) { /* the rules alone: state fields for checking only */
+		sinsp_add_fields(NULL, reg);
+		rc = load_rules(&c, reg);
+		for (size_t i = 0; c.list_rules && i < filter_ruleset_rule_count(c.rs); i++)
+			printf("%-50s %-13s %s\n", filter_ruleset_rule_name(c.rs, i),
+			       filter_rules_priority_name(filter_ruleset_rule_priority(c.rs, i)),
+			       filter_ruleset_rule_enabled(c.rs, i) ? "" : "(disabled)");
+		filter_ruleset_free(c.rs);
+		filter_registry_free(reg);
+		return rc;
 	}
 	if (list || explain) {
 		sinsp_add_fields(NULL, reg); /* the state fields, for listing and checking only */
@@ -369,6 +484,7 @@ int main(int argc, char **argv)
 	rc = s ? run(&c, reg, s) : 1;
 	filter_free(c.filter);
 	filter_format_free(c.fmt);
+	filter_ruleset_free(c.rs);
 	sinsp_close(s);
 	filter_registry_free(reg);
 	return rc;

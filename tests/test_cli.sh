@@ -50,6 +50,23 @@ else
 	  "4 127.0.0.1:47192->127.0.0.1:80 47192 80 tcp false" ] && ok || ko "-p fd fields"
 	[ "$("$cli" -r "$cap/libs_curl_google.scap" -F 'proc.name=curl and evt.type=execve' -p '%proc.cmdline|%proc.pname|%proc.cwd')" = \
 	  "curl -6 http://www.google.com|bash|/home/ubuntu" ] && ok || ko "-p proc fields"
+	# rules: alerts (text, JSON with Falco's keys), priority threshold, validation
+	rules="$(dirname "$0")/rules"
+	n_alerts=$("$cli" -r "$cap/falco_open-multiple-files.scap" -R "$rules/cli.yaml" | grep -c ': Warning File below /tmp')
+	n_opens=$("$cli" -r "$cap/falco_open-multiple-files.scap" -F 'evt.type=open and evt.dir=< and fd.name startswith /tmp/' -p x | wc -l)
+	[ "$n_alerts" -eq "$n_opens" ] && [ "$n_opens" -gt 0 ] && ok || ko "rules alerts: $n_alerts, opens $n_opens"
+	"$cli" -r "$cap/falco_open-multiple-files.scap" -R "$rules/cli.yaml" -j -n 1 | python3 -c '
+import json, sys
+a = json.loads(sys.stdin.readline())
+assert a["rule"] == "Read tmp file" and a["priority"] == "Warning" and a["source"] == "syscall", a
+assert a["output_fields"]["fd.name"] == "/tmp/file-1" and a["output_fields"]["proc.name"] == "python", a
+assert a["tags"] == ["filesystem", "test"] and a["hostname"] == "ubuntu", a
+assert a["time"] == "2017-02-04T01:22:15.286801004Z", a' && ok || ko "-j alert"
+	[ "$("$cli" -r "$cap/falco_open-multiple-files.scap" -R "$rules/cli.yaml" --min-priority error | wc -l)" -eq 0 ] && ok || ko "--min-priority"
+	"$cli" -V "$rules/cli.yaml" 2>/dev/null && ok || ko "-V good file"
+	"$cli" -V "$rules/cli_bad.yaml" 2>"$tmp/err"; [ $? -eq 1 ] && ok || ko "-V bad file exits 1"
+	grep -q "cli_bad.yaml:3:32: error: LOAD_ERR_COMPILE_CONDITION: rule 'x': unknown field 'proc.nme'" "$tmp/err" && ok || { ko "-V message"; cat "$tmp/err"; }
+	"$cli" --list-rules -R "$rules/cli.yaml" | grep -q '^Never  *Debug' && ok || ko "--list-rules"
 	# a compound filter: the failed connects of the curl capture
 	[ "$("$cli" -r "$cap/libs_curl_google.scap" -F 'evt.type=connect and evt.rawres < 0' | cut -d' ' -f1 | tr '\n' ' ')" = \
 	  "1057 1063 1273 " ] && ok || ko "compound -F"
