@@ -799,18 +799,27 @@ static int generic_outcomes(struct filter *f, struct ccheck *k)
 	return out;
 }
 
-static int evttypes(struct filter *f, const struct cnode *n, uint64_t *may_true, uint64_t *may_false)
+/* Which events may match, as two sets of "outcomes" propagated through
+ * and/or/not (may be true / may be false for each element):
+ *  - !generic: over event types (the generic pair and the async event are
+ *    judged on every name they may carry);
+ *  - generic: over the names a generic exit event may carry: syscall code
+ *    sc (bit sc), "syscall" (GEN_SYSCALL_BIT), none (GEN_NA_BIT). */
+#define GEN_SYSCALL_BIT(sc_max) (sc_max)
+#define GEN_NA_BIT(sc_max) ((sc_max) + 1)
+
+static int evttypes(struct filter *f, const struct cnode *n, bool generic, uint64_t *may_true, uint64_t *may_false)
 {
 	uint64_t t2[FTYPESET_WORDS], f2[FTYPESET_WORDS];
 
 	switch (n->kind) {
 	case AST_NOT:
-		return evttypes(f, n->kids[0], may_false, may_true);
+		return evttypes(f, n->kids[0], generic, may_false, may_true);
 	case AST_AND:
 	case AST_OR: {
 		bool and = n->kind == AST_AND;
 		for (uint32_t i = 0; i < n->nkids; i++) {
-			int rc = evttypes(f, n->kids[i], i ? t2 : may_true, i ? f2 : may_false);
+			int rc = evttypes(f, n->kids[i], generic, i ? t2 : may_true, i ? f2 : may_false);
 			if (rc)
 				return rc;
 			if (!i)
@@ -837,6 +846,18 @@ static int evttypes(struct filter *f, const struct cnode *n, uint64_t *may_true,
 		/* evaluate the check on every known event name */
 		memset(may_true, 0, FTYPESET_WORDS * 8);
 		memset(may_false, 0, FTYPESET_WORDS * 8);
+		if (generic) {
+			uint32_t scmax = scap_ppm_sc_max();
+			for (uint32_t g = 0; g <= GEN_NA_BIT(scmax); g++) {
+				const char *name = g < scmax ? scap_ppm_sc_name(g) : g == GEN_SYSCALL_BIT(scmax) ? "syscall" : NULL;
+				int r = name ? check_name(f, k, name) : 0;
+				if (r < 0)
+					return r;
+				may_true[g / 64] |= (uint64_t)(r != 0) << (g % 64);
+				may_false[g / 64] |= (uint64_t)(r == 0) << (g % 64);
+			}
+			return 0;
+		}
 		for (uint32_t t = 0; t < FTYPESET_BITS; t++) {
 			int r = 0;
 			if (t == 0 || t == 1) {
@@ -905,7 +926,9 @@ SCAP_EXPORT filter_t *filter_compile(filter_registry_t *reg, const char *conditi
 	if (rc)
 		goto fail;
 	uint64_t mf[FTYPESET_WORDS];
-	rc = evttypes(c.f, c.f->root, c.f->types, mf);
+	rc = evttypes(c.f, c.f->root, false, c.f->types, mf);
+	if (!rc)
+		rc = evttypes(c.f, c.f->root, true, c.f->gtypes, mf);
 	if (rc)
 		goto fail;
 	c.f->all_types = true;
@@ -948,6 +971,23 @@ SCAP_EXPORT int filter_may_match_type(const filter_t *f, uint16_t type)
 {
 	uint32_t t = type < SCAP_EVENT_MAX_KNOWN ? type : SCAP_EVENT_MAX_KNOWN;
 	return f && (f->types[t / 64] >> (t % 64)) & 1;
+}
+
+/* Generic events: may the name this event carries match? */
+int fgeneric_may_match(const struct filter *f, const scap_evt_t *evt)
+{
+	uint32_t scmax = scap_ppm_sc_max(), bit;
+	uint16_t sc;
+
+	if (scap_evt_type(evt) == 0)
+		bit = GEN_SYSCALL_BIT(scmax); /* the enter event is named "syscall" */
+	else if (scap_evt_param_u16(evt, 0, &sc) != SCAP_OK)
+		bit = GEN_NA_BIT(scmax);
+	else if (sc == 0 || sc >= scmax)
+		return 1; /* unknown code: the evt.* provider may map it otherwise */
+	else
+		bit = sc;
+	return (f->gtypes[bit / 64] >> (bit % 64)) & 1;
 }
 
 SCAP_EXPORT int filter_matches_all_types(const filter_t *f)

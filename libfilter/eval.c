@@ -486,7 +486,10 @@ SCAP_EXPORT int filter_eval(filter_t *f, const scap_evt_t *evt, uint64_t num, vo
 
 	if (!f)
 		return FILTER_ERR_INVAL;
-	if (evt && !filter_may_match_type(f, scap_evt_type(evt)))
-		return 0;
+	if (evt) {
+		uint16_t type = scap_evt_type(evt);
+		if (!filter_may_match_type(f, type) || (type <= 1 && !fgeneric_may_match(f, evt)))
+			return 0;
+	}
 	return feval_node(f, f->root, &ev);
 }

@@ -223,11 +223,13 @@ struct filter {
 	struct ccheck **checks; /* every check, for cleanup */
 	uint32_t nchecks;
 	uint64_t types[FTYPESET_WORDS];
+	uint64_t gtypes[FTYPESET_WORDS]; /* generic exit events, by the syscall code they carry */
 	bool all_types;
 	struct filter_out out_l, out_r;
 };
 
 int feval_node(struct filter *f, const struct cnode *n, const struct filter_evtctx *ev);
+int fgeneric_may_match(const struct filter *f, const scap_evt_t *evt);
 /* Evaluate a check on values already extracted (used at compile time for
  * the event-type set). */
 int feval_check_values(struct filter *f, struct ccheck *c, struct fval *vals, uint32_t n);

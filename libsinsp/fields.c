@@ -3,6 +3,7 @@
  * registered with a libfilter registry as a provider. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,12 +12,15 @@
 enum fid {
 	P_PID, P_PPID, P_VPID, P_NAME, P_EXE, P_EXEPATH, P_CMDLINE, P_ARGS, P_CWD, P_TTY, P_SID, P_VPGID,
 	P_LOGINUID, P_PNAME, P_PCMDLINE, P_PEXE, P_PEXEPATH, P_ANAME, P_APID, P_DURATION, P_IS_PLACEHOLDER,
-	T_TID, T_VTID, T_ISMAIN,
+	P_AEXE, P_AEXEPATH, P_SNAME, P_ENV, P_IS_EXE_UPPER_LAYER, P_EXE_INO_CTIME, P_EXE_INO_MTIME,
+	P_EXE_INO_CTIME_DUR, T_TID, T_VTID, T_ISMAIN, T_CAP_PERMITTED, T_CAP_EFFECTIVE, T_CAP_INHERITABLE,
 	FD_NUM, FD_TYPE, FD_TYPECHAR, FD_NAME, FD_NAMERAW, FD_DIRECTORY, FD_FILENAME, FD_SIP, FD_CIP, FD_SPORT,
 	FD_CPORT, FD_LIP, FD_RIP, FD_LPORT, FD_RPORT, FD_IP, FD_PORT, FD_L4PROTO, FD_SOCKFAMILY, FD_IS_SERVER,
-	FD_NET, FD_CNET, FD_SNET, FD_LNET, FD_RNET, FD_INO,
+	FD_NET, FD_CNET, FD_SNET, FD_LNET, FD_RNET, FD_CONNECTED, FD_NAME_CHANGED, FD_SIP_NAME, FD_CIP_NAME,
+	FD_LIP_NAME, FD_RIP_NAME, FD_INO,
 	U_UID, U_NAME, U_HOME, U_SHELL, U_LOGINUID, U_LOGINNAME, G_GID, G_NAME,
-	C_ID, C_NAME, C_IMAGE, C_REPO, C_TAG, C_DIGEST, C_TYPE, C_PRIVILEGED, C_MOUNTS, K_POD, K_NS,
+	C_ID, C_NAME, C_IMAGE, C_REPO, C_TAG, C_DIGEST, C_TYPE, C_PRIVILEGED, C_MOUNTS, C_MOUNT_DEST,
+	C_MOUNT_SOURCE, C_START_TS, C_INFO, K_POD, K_NS,
 };
 
 static const struct {
@@ -50,7 +54,23 @@ static const struct {
 	{"proc.duration", FILTER_T_RELTIME, 0, P_DURATION, "ns since the process started (if its start was seen)"},
 	{"proc.is_placeholder", FILTER_T_BOOL, 0, P_IS_PLACEHOLDER,
 	 "true when the thread was never described by the stream (its fields are <NA>)"},
+	{"proc.aexe", FILTER_T_STRING, FILTER_FIELD_ARG_ALLOWED | FILTER_FIELD_ARG_INDEX | FILTER_FIELD_ANY, P_AEXE,
+	 "proc.exe of an ancestor: [0] the process, [1] its parent, ...; without index, any ancestor matches"},
+	{"proc.aexepath", FILTER_T_STRING, FILTER_FIELD_ARG_ALLOWED | FILTER_FIELD_ARG_INDEX | FILTER_FIELD_ANY,
+	 P_AEXEPATH, "proc.exepath of an ancestor: [0] the process, [1] its parent, ...; without index, any"},
+	{"proc.sname", FILTER_T_STRING, 0, P_SNAME, "name of the session leader (the thread whose tid is proc.sid)"},
+	{"proc.env", FILTER_T_STRING, FILTER_FIELD_ARG_ALLOWED, P_ENV,
+	 "environment as NAME=value pairs separated by spaces; proc.env[NAME] is one variable's value"},
+	{"proc.is_exe_upper_layer", FILTER_T_BOOL, 0, P_IS_EXE_UPPER_LAYER,
+	 "true if the executable is in the upper layer of an overlay file system"},
+	{"proc.exe_ino.ctime", FILTER_T_ABSTIME, 0, P_EXE_INO_CTIME, "change time of the executable's inode (ns)"},
+	{"proc.exe_ino.mtime", FILTER_T_ABSTIME, 0, P_EXE_INO_MTIME, "modification time of the executable's inode (ns)"},
+	{"proc.exe_ino.ctime_duration_proc_start", FILTER_T_RELTIME, 0, P_EXE_INO_CTIME_DUR,
+	 "ns from the executable inode's change time to the start of the process (if both are known)"},
 	{"thread.tid", FILTER_T_INT64, 0, T_TID, "thread id"},
+	{"thread.cap_permitted", FILTER_T_STRING, 0, T_CAP_PERMITTED, "permitted capabilities (CAP_* names)"},
+	{"thread.cap_effective", FILTER_T_STRING, 0, T_CAP_EFFECTIVE, "effective capabilities (CAP_* names)"},
+	{"thread.cap_inheritable", FILTER_T_STRING, 0, T_CAP_INHERITABLE, "inheritable capabilities (CAP_* names)"},
 	{"thread.vtid", FILTER_T_INT64, 0, T_VTID, "thread id as seen from its pid namespace"},
 	{"thread.ismain", FILTER_T_BOOL, 0, T_ISMAIN, "true for the main thread of its process"},
 	{"fd.num", FILTER_T_INT64, 0, FD_NUM, "number of the fd the event is about"},
@@ -78,6 +98,13 @@ static const struct {
 	{"fd.snet", FILTER_T_IPNET, FILTER_FIELD_FILTER_ONLY, FD_SNET, "the server is in this network"},
 	{"fd.lnet", FILTER_T_IPNET, FILTER_FIELD_FILTER_ONLY, FD_LNET, "the local end is in this network"},
 	{"fd.rnet", FILTER_T_IPNET, FILTER_FIELD_FILTER_ONLY, FD_RNET, "the remote end is in this network"},
+	{"fd.connected", FILTER_T_BOOL, 0, FD_CONNECTED, "true for an IP socket connected to a peer"},
+	{"fd.name_changed", FILTER_T_BOOL, 0, FD_NAME_CHANGED, "true when this event gave its fd a new name (connect, accept, bind)"},
+	{"fd.sip.name", FILTER_T_STRING, 0, FD_SIP_NAME,
+	 "domain name of the server IP: this library keeps no DNS table, so it is always <NA>"},
+	{"fd.cip.name", FILTER_T_STRING, 0, FD_CIP_NAME, "domain name of the client IP: always <NA> (no DNS table)"},
+	{"fd.lip.name", FILTER_T_STRING, 0, FD_LIP_NAME, "domain name of the local IP: always <NA> (no DNS table)"},
+	{"fd.rip.name", FILTER_T_STRING, 0, FD_RIP_NAME, "domain name of the remote IP: always <NA> (no DNS table)"},
 	{"fd.ino", FILTER_T_UINT64, 0, FD_INO, "inode number, when known"},
 	{"user.uid", FILTER_T_UINT64, 0, U_UID, "user id of the thread"},
 	{"user.name", FILTER_T_STRING, 0, U_NAME, "user name"},
@@ -97,6 +124,15 @@ static const struct {
 	{"container.privileged", FILTER_T_BOOL, 0, C_PRIVILEGED, "true for a privileged container"},
 	{"container.mounts", FILTER_T_STRING, 0, C_MOUNTS,
 	 "mounts as source:destination:mode:rw:propagation, comma separated"},
+	{"container.mount.dest", FILTER_T_STRING, FILTER_FIELD_ARG_REQUIRED, C_MOUNT_DEST,
+	 "destination of a mount: [N] the N-th mount, or [glob] the first mount whose source matches"},
+	{"container.mount.source", FILTER_T_STRING, FILTER_FIELD_ARG_REQUIRED, C_MOUNT_SOURCE,
+	 "source of a mount: [N] the N-th mount, or [glob] the first mount whose destination matches"},
+	{"container.start_ts", FILTER_T_ABSTIME, 0, C_START_TS,
+	 "start of the container (its pid namespace's init process), ns since the epoch"},
+	{"container.info", FILTER_T_STRING, 0, C_INFO,
+	 "container_id=<container.id> container_name=<container.name>: what Falco substitutes for %container.info "
+	 "in rule outputs by default (a Falco engine placeholder, not a libsinsp field upstream)"},
 	{"k8s.pod.name", FILTER_T_STRING, 0, K_POD, "Kubernetes pod name (from the container labels)"},
 	{"k8s.ns.name", FILTER_T_STRING, 0, K_NS, "Kubernetes namespace (from the container labels)"},
 };
@@ -132,6 +168,34 @@ static size_t cmdline(char *buf, size_t cap, const struct sinsp_thread *t)
 	if (p->args_len && n + 1 < cap) {
 		buf[n++] = ' ';
 		n = join_args(buf, cap, n, p->args, p->args_len);
+	}
+	return n;
+}
+
+/* "CAP_CHOWN CAP_KILL ..." for a capability bit set (Linux numbering). */
+static size_t cap_names(char *buf, size_t cap, uint64_t set)
+{
+	static const char *const names[] = {
+		"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL",
+		"CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE",
+		"CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE",
+		"CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT",
+		"CAP_SYS_NICE", "CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE",
+		"CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN",
+		"CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
+		"CAP_CHECKPOINT_RESTORE",
+	};
+	size_t n = 0;
+	buf[0] = 0;
+	for (unsigned i = 0; i < 64; i++) {
+		if (!(set >> i & 1))
+			continue;
+		int w = i < sizeof(names) / sizeof(names[0])
+				? snprintf(buf + n, cap - n, "%s%s", n ? " " : "", names[i])
+				: snprintf(buf + n, cap - n, "%sCAP_%u", n ? " " : "", i);
+		if (w < 0 || (size_t)w >= cap - n)
+			break;
+		n += (size_t)w;
 	}
 	return n;
 }
@@ -231,6 +295,15 @@ static int fd_field(sinsp_t *s, const struct sinsp_evt *e, uint32_t id, filter_o
 		if (f->ino)
 			filter_out_u64(out, f->ino);
 		break;
+	case FD_CONNECTED:
+		if (is_ip(f))
+			filter_out_bool(out, (f->role == ROLE_CLIENT && f->sport) || (f->role == ROLE_SERVER && f->cport));
+		break;
+	case FD_NAME_CHANGED:
+		filter_out_bool(out, e->fd_name_changed);
+		break;
+	case FD_SIP_NAME: case FD_CIP_NAME: case FD_LIP_NAME: case FD_RIP_NAME:
+		break; /* no DNS table: not available */
 	case FD_L4PROTO:
 		if (is_ip(f)) {
 			static const char *const protos[] = {NULL, NULL, "tcp", "udp", "icmp", "raw"};
@@ -282,7 +355,8 @@ static int fd_field(sinsp_t *s, const struct sinsp_evt *e, uint32_t id, filter_o
 	return 0;
 }
 
-static int container_field(sinsp_t *s, const struct sinsp_thread *t, uint32_t id, filter_out_t *out)
+static int container_field(sinsp_t *s, const struct sinsp_thread *t, uint32_t id, const filter_fieldref_t *ref,
+			   filter_out_t *out)
 {
 	const char *cid = sinsp_thread_container_id(t);
 	bool host = !strcmp(cid, "host");
@@ -306,6 +380,35 @@ static int container_field(sinsp_t *s, const struct sinsp_thread *t, uint32_t id
 		break;
 	}
 	case C_MOUNTS: if (c) out_cstr(out, sinsp_container_mounts(c)); break;
+	case C_MOUNT_DEST:
+	case C_MOUNT_SOURCE: {
+		size_t alen;
+		const char *arg = filter_fieldref_arg(ref, &alen);
+		int64_t want = filter_fieldref_argnum(ref);
+		for (size_t i = 0; c && arg && i < sinsp_container_mount_count(c); i++) {
+			const char *src, *dst;
+			if (sinsp_container_mount_get(c, i, &src, &dst, NULL, NULL, NULL) < 0)
+				break;
+			const char *key = id == C_MOUNT_DEST ? src : dst;
+			if (want >= 0 ? (int64_t)i == want : fnmatch(arg, key, 0) == 0) {
+				out_cstr(out, id == C_MOUNT_DEST ? dst : src);
+				break;
+			}
+		}
+		break;
+	}
+	case C_INFO: {
+		const char *name = host ? "host" : c ? sinsp_container_name(c) : NULL;
+		int n = snprintf(s->scratch, sizeof(s->scratch), "container_id=%s container_name=%s", cid,
+				 name ? name : "<NA>");
+		if (n > 0)
+			filter_out_str(out, s->scratch, (size_t)n < sizeof(s->scratch) ? (size_t)n : sizeof(s->scratch) - 1);
+		break;
+	}
+	case C_START_TS:
+		if (!host && t->p->pidns_start)
+			filter_out_u64(out, t->p->pidns_start);
+		break;
 	case K_POD: if (c) out_cstr(out, sinsp_container_k8s_pod_name(c)); break;
 	case K_NS: if (c) out_cstr(out, sinsp_container_k8s_ns_name(c)); break;
 	default: break;
@@ -394,6 +497,69 @@ static int extract(void *pctx, uint32_t id, const filter_fieldref_t *ref, const 
 		break;
 	}
 	case P_IS_PLACEHOLDER: filter_out_bool(out, t->placeholder); break;
+	case P_AEXE:
+	case P_AEXEPATH: {
+		int64_t want = filter_fieldref_argnum(ref);
+		const struct sinsp_thread *a = t;
+		for (int64_t level = 0; a && level < 256; level++) {
+			if ((want < 0 ? level > 0 : level == want) && !a->placeholder && a->p) {
+				out_cstr(out, id == P_AEXE ? a->p->exe : a->p->exepath);
+				if (want >= 0)
+					break;
+			}
+			a = parent_of(s, a);
+		}
+		break;
+	}
+	case P_SNAME: {
+		struct sinsp_thread *leader = NULL;
+		int64_t sid = t->sid;
+		if (sid > 0)
+			HASH_FIND(hh, s->threads, &sid, sizeof(sid), leader);
+		if (leader && !leader->placeholder)
+			out_cstr(out, leader->comm);
+		break;
+	}
+	case P_ENV: {
+		size_t alen;
+		const char *want = filter_fieldref_arg(ref, &alen);
+		if (!p->env)
+			break;
+		if (!want) {
+			n = join_args(s->scratch, sizeof(s->scratch), 0, p->env, p->env_len);
+			filter_out_str(out, s->scratch, n);
+			break;
+		}
+		for (size_t pos = 0; pos < p->env_len;) {
+			const char *item = p->env + pos;
+			size_t ilen = strnlen(item, p->env_len - pos);
+			if (ilen > alen && item[alen] == '=' && !memcmp(item, want, alen)) {
+				filter_out_str(out, item + alen + 1, ilen - alen - 1);
+				break;
+			}
+			pos += ilen + 1;
+		}
+		break;
+	}
+	case P_IS_EXE_UPPER_LAYER: filter_out_bool(out, p->exe_upper_layer); break;
+	case P_EXE_INO_CTIME: if (p->exe_ino_ctime) filter_out_u64(out, p->exe_ino_ctime); break;
+	case P_EXE_INO_MTIME: if (p->exe_ino_mtime) filter_out_u64(out, p->exe_ino_mtime); break;
+	case P_EXE_INO_CTIME_DUR: {
+		struct sinsp_thread *leader = NULL;
+		int64_t pid = t->pid;
+		HASH_FIND(hh, s->threads, &pid, sizeof(pid), leader);
+		uint64_t start = leader ? leader->clone_ts : 0;
+		if (p->exe_ino_ctime && start >= p->exe_ino_ctime)
+			filter_out_u64(out, start - p->exe_ino_ctime);
+		break;
+	}
+	case T_CAP_PERMITTED: case T_CAP_EFFECTIVE: case T_CAP_INHERITABLE:
+		if (t->caps_known) {
+			uint64_t set = id == T_CAP_PERMITTED ? t->cap_perm : id == T_CAP_EFFECTIVE ? t->cap_eff : t->cap_inh;
+			n = cap_names(s->scratch, sizeof(s->scratch), set);
+			filter_out_str(out, s->scratch, n);
+		}
+		break;
 	case T_TID: filter_out_i64(out, t->tid); break;
 	case T_VTID: if (t->vtid >= 0) filter_out_i64(out, t->vtid); break;
 	case T_ISMAIN: filter_out_bool(out, t->tid == t->pid); break;
@@ -418,7 +584,7 @@ static int extract(void *pctx, uint32_t id, const filter_fieldref_t *ref, const 
 		break;
 	}
 	default:
-		return container_field(s, t, id, out);
+		return container_field(s, t, id, ref, out);
 	}
 	return 0;
 }

@@ -18,7 +18,8 @@ static const char *const pnames[PN_MAX] = {
 	"res", "fd", "name", "flags", "mode", "dirfd", "path", "exe", "args", "tid", "pid", "ptid", "cwd", "comm",
 	"cgroups", "uid", "gid", "vtid", "vpid", "loginuid", "tty", "vpgid", "pgid", "trusted_exepath", "euid",
 	"egid", "oldfd", "newfd", "cmd", "fd1", "fd2", "ino", "domain", "type", "proto", "tuple", "addr", "option",
-	"arg2_str", "json", "id", "image", "home", "shell", "filename", "pathname",
+	"arg2_str", "json", "id", "image", "home", "shell", "filename", "pathname", "env", "cap_inheritable",
+	"cap_permitted", "cap_effective", "exe_ino_ctime", "exe_ino_mtime", "pidns_init_start_ts",
 };
 
 enum handler {
@@ -357,6 +358,7 @@ void sinsp_proc_unref(sinsp_t *s, struct sproc *p)
 	free(p->cwd);
 	free(p->args);
 	free(p->cgroups);
+	free(p->env);
 	free(p);
 }
 
@@ -371,6 +373,11 @@ static struct sproc *proc_clone(sinsp_t *s, const struct sproc *from)
 	if (from->cwd) set_str(&p->cwd, from->cwd, strlen(from->cwd));
 	if (from->args) set_bytes(&p->args, &p->args_len, from->args, from->args_len);
 	if (from->cgroups) set_bytes(&p->cgroups, &p->cgroups_len, from->cgroups, from->cgroups_len);
+	if (from->env) set_bytes(&p->env, &p->env_len, from->env, from->env_len);
+	p->exe_ino_ctime = from->exe_ino_ctime;
+	p->exe_ino_mtime = from->exe_ino_mtime;
+	p->exe_upper_layer = from->exe_upper_layer;
+	p->pidns_start = from->pidns_start;
 	memcpy(p->container_id, from->container_id, sizeof(p->container_id));
 	p->container_type = from->container_type;
 	p->container_done = from->container_done;
@@ -569,6 +576,10 @@ void sinsp_load_metadata(sinsp_t *s)
 			t->gid = (uint32_t)scap_tinfo_int(ti, SCAP_TI_GID);
 			t->loginuid = (uint32_t)scap_tinfo_int(ti, SCAP_TI_LOGINUID);
 			t->tty = (uint32_t)scap_tinfo_int(ti, SCAP_TI_TTY);
+			t->cap_inh = (uint64_t)scap_tinfo_int(ti, SCAP_TI_CAP_INHERITABLE);
+			t->cap_perm = (uint64_t)scap_tinfo_int(ti, SCAP_TI_CAP_PERMITTED);
+			t->cap_eff = (uint64_t)scap_tinfo_int(ti, SCAP_TI_CAP_EFFECTIVE);
+			t->caps_known = t->cap_inh || t->cap_perm || t->cap_eff;
 			size_t len;
 			const char *v = scap_tinfo_str(ti, SCAP_TI_COMM, &len);
 			set_comm(t, v, len);
@@ -587,6 +598,12 @@ void sinsp_load_metadata(sinsp_t *s)
 			v = scap_tinfo_str(ti, SCAP_TI_ARGS, &len); set_bytes(&p->args, &p->args_len, v, (uint32_t)len);
 			v = scap_tinfo_str(ti, SCAP_TI_CGROUPS, &len);
 			set_bytes(&p->cgroups, &p->cgroups_len, v, (uint32_t)len);
+			v = scap_tinfo_str(ti, SCAP_TI_ENV, &len);
+			set_bytes(&p->env, &p->env_len, v, (uint32_t)len);
+			p->exe_ino_ctime = (uint64_t)scap_tinfo_int(ti, SCAP_TI_EXE_INO_CTIME);
+			p->exe_ino_mtime = (uint64_t)scap_tinfo_int(ti, SCAP_TI_EXE_INO_MTIME);
+			p->exe_upper_layer = scap_tinfo_int(ti, SCAP_TI_EXE_UPPER_LAYER) != 0;
+			p->pidns_start = (uint64_t)scap_tinfo_int(ti, SCAP_TI_PIDNS_INIT_START_TS);
 		}
 	}
 	/* fds */
@@ -720,7 +737,18 @@ static void on_clone(sinsp_t *s, struct sinsp_evt *e)
 		set_bytes(&p->cgroups, &p->cgroups_len, (const char *)cg.p, cg.len);
 		p->container_done = false;
 	}
+	int64_t ns;
+	if (pint(s, e, PN_PIDNS_START, &ns))
+		p->pidns_start = (uint64_t)ns;
+	if (parent) {
+		child->cap_inh = parent->cap_inh;
+		child->cap_perm = parent->cap_perm;
+		child->cap_eff = parent->cap_eff;
+		child->caps_known = parent->caps_known;
+	}
 }
+
+#define PPM_EXE_UPPER_LAYER 2u
 
 static void on_execve(sinsp_t *s, struct sinsp_evt *e)
 {
@@ -755,6 +783,23 @@ static void on_execve(sinsp_t *s, struct sinsp_evt *e)
 		set_bytes(&p->cgroups, &p->cgroups_len, (const char *)cg.p, cg.len);
 		p->container_done = false;
 	}
+	struct pv env = param(s, e, PN_ENV);
+	if (env.len)
+		set_bytes(&p->env, &p->env_len, (const char *)env.p, env.len);
+	int64_t c1, c2, c3;
+	if (pint(s, e, PN_CAP_INH, &c1) && pint(s, e, PN_CAP_PERM, &c2) && pint(s, e, PN_CAP_EFF, &c3)) {
+		t->cap_inh = (uint64_t)c1;
+		t->cap_perm = (uint64_t)c2;
+		t->cap_eff = (uint64_t)c3;
+		t->caps_known = true;
+	}
+	if (pint(s, e, PN_EXE_INO_CTIME, &c1))
+		p->exe_ino_ctime = (uint64_t)c1;
+	if (pint(s, e, PN_EXE_INO_MTIME, &c1))
+		p->exe_ino_mtime = (uint64_t)c1;
+	uint32_t xflags;
+	if (s->pidx[scap_evt_type(e->evt)][PN_FLAGS] >= 0 && pu32(s, e, PN_FLAGS, &xflags))
+		p->exe_upper_layer = (xflags & PPM_EXE_UPPER_LAYER) != 0;
 	if (pint(s, e, PN_PID, &v)) t->pid = v;
 	if (pint(s, e, PN_PTID, &v)) t->ptid = v;
 	if (pint(s, e, PN_VPGID, &v)) t->vpgid = v;
@@ -870,6 +915,17 @@ static void apply_tuple(struct sinsp_fd *f, const uint8_t *t, uint32_t len, bool
 	fd_name_tuple(f);
 }
 
+/* apply_tuple, noting whether the fd's name changed. */
+static void retuple(struct sinsp_evt *e, struct sinsp_fd *f, const uint8_t *t, uint32_t len, bool accept_side)
+{
+	char old[128];
+	size_t olen = f->name_len < sizeof(old) ? f->name_len : sizeof(old);
+	if (olen)
+		memcpy(old, f->name, olen);
+	apply_tuple(f, t, len, accept_side);
+	e->fd_name_changed = f->name_len != olen || (olen && memcmp(old, f->name, olen));
+}
+
 static void on_connect(sinsp_t *s, struct sinsp_evt *e)
 {
 	struct sproc *p = e->thread ? e->thread->p : NULL;
@@ -885,7 +941,7 @@ static void on_connect(sinsp_t *s, struct sinsp_evt *e)
 	struct sinsp_fd *f = fd_find(p, fd);
 	if (!f && !(f = fd_add(s, p, fd, SCAP_FD_IPV4_SOCK)))
 		return;
-	apply_tuple(f, t.p, t.len, false);
+	retuple(e, f, t.p, t.len, false);
 	e->fd = f;
 	e->fdnum = fd;
 }
@@ -901,7 +957,7 @@ static void on_accept(sinsp_t *s, struct sinsp_evt *e)
 		return;
 	struct pv t = param(s, e, PN_TUPLE);
 	if (t.len)
-		apply_tuple(f, t.p, t.len, true);
+		retuple(e, f, t.p, t.len, true);
 	e->fd = f;
 	e->fdnum = fd;
 }
@@ -936,6 +992,7 @@ static void on_bind(sinsp_t *s, struct sinsp_evt *e)
 	inet_ntop(f->iplen == 4 ? AF_INET : AF_INET6, f->sip, ip, sizeof(ip));
 	int n = snprintf(buf, sizeof(buf), "%s:%u", ip, f->sport);
 	fd_set_name(f, buf, (size_t)n);
+	e->fd_name_changed = true;
 }
 
 static void on_dup(sinsp_t *s, struct sinsp_evt *e, bool fcntl)
@@ -1130,6 +1187,7 @@ int sinsp_parse_event(sinsp_t *s, struct sinsp_evt *e)
 	e->fd = NULL;
 	e->fdnum = -1;
 	e->thread = NULL;
+	e->fd_name_changed = false;
 	/* meta events have no thread (tid -1 or 0); a clone child's first event
 	 * describes it, so it is not made a placeholder first */
 	bool child_side = h == H_CLONE && exit && result(s, e) == 0;

@@ -17,7 +17,8 @@ enum pname {
 	PN_CWD, PN_COMM, PN_CGROUPS, PN_UID, PN_GID, PN_VTID, PN_VPID, PN_LOGINUID, PN_TTY, PN_VPGID, PN_PGID,
 	PN_TRUSTED_EXEPATH, PN_EUID, PN_EGID, PN_OLDFD, PN_NEWFD, PN_CMD, PN_FD1, PN_FD2, PN_INO, PN_DOMAIN,
 	PN_TYPE, PN_PROTO, PN_TUPLE, PN_ADDR, PN_OPTION, PN_ARG2_STR, PN_JSON, PN_ID, PN_IMAGE, PN_HOME,
-	PN_SHELL, PN_FILENAME, PN_PATHNAME, PN_MAX
+	PN_SHELL, PN_FILENAME, PN_PATHNAME, PN_ENV, PN_CAP_INH, PN_CAP_PERM, PN_CAP_EFF, PN_EXE_INO_CTIME,
+	PN_EXE_INO_MTIME, PN_PIDNS_START, PN_MAX
 };
 
 struct sinsp_fd {
@@ -41,8 +42,11 @@ struct sinsp_fd {
 /* Shared by the threads of a process. */
 struct sproc {
 	uint32_t refs;
-	char *exe, *exepath, *cwd, *args, *cgroups;
-	uint32_t args_len, cgroups_len;
+	char *exe, *exepath, *cwd, *args, *cgroups, *env;
+	uint32_t args_len, cgroups_len, env_len;
+	uint64_t exe_ino_ctime, exe_ino_mtime; /* 0: unknown */
+	uint64_t pidns_start;                   /* start of the pid namespace's init, 0: unknown */
+	bool exe_upper_layer;
 	struct sinsp_fd *fds; /* uthash by fd */
 	uint32_t nfds;
 	char container_id[16]; /* "" unknown yet, else "host" or 12 hex */
@@ -54,6 +58,8 @@ struct sinsp_thread {
 	int64_t tid, pid, ptid, sid, vpgid, pgid, vtid, vpid;
 	char comm[32]; /* the thread's own name (threads of a process may differ) */
 	uint32_t uid, gid, loginuid, tty;
+	uint64_t cap_inh, cap_perm, cap_eff;
+	bool caps_known;
 	uint64_t clone_ts;  /* 0: unknown */
 	uint64_t lastseen;  /* event time */
 	bool placeholder;
@@ -75,6 +81,7 @@ struct sinsp_evt {
 	struct sinsp_thread *thread;
 	struct sinsp_fd *fd;
 	int64_t fdnum;
+	bool fd_name_changed; /* this event gave its fd a new name */
 	sinsp_t *s;
 };
 

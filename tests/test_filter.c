@@ -12,9 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "filter.h"
 #include "scap.h"
+#include "scapgen.h"
 #include "test_util.h"
 
 /* What the mock fields return for one evaluation. */
@@ -646,6 +648,60 @@ START_TEST(test_corpus_counts)
 }
 END_TEST
 
+/* Generic events are judged by the syscall code they carry (their evt.type),
+ * before and after the type pre-check alike. */
+START_TEST(test_generic_events)
+{
+	sg_buf b;
+	sg_init(&b);
+	sg_shb(&b, 1, 2);
+	uint16_t open_sc = 0, read_sc = 0;
+	for (uint32_t sc = 1; sc < scap_ppm_sc_max(); sc++) {
+		const char *n = scap_ppm_sc_name(sc);
+		if (n && !strcmp(n, "open"))
+			open_sc = (uint16_t)sc;
+		if (n && !strcmp(n, "getrandom"))
+			read_sc = (uint16_t)sc;
+	}
+	ck_assert(open_sc && read_sc);
+	uint16_t native = 0;
+	struct sg_param p1[2] = {{&open_sc, 2}, {&native, 2}}, p2[2] = {{&read_sc, 2}, {&native, 2}};
+	sg_ev_v2(&b, 0, 1, 7, 1, 2, p1, 0);
+	sg_ev_v2(&b, 0, 2, 7, 1, 2, p2, 0);
+	sg_ev_v2(&b, 0, 3, 7, 0, 2, p2, 0); /* the enter event is named "syscall" */
+	const char *path = tu_tmpfile(".scap");
+	ck_assert_int_eq(tu_write_file(path, b.p, b.len), 0);
+	sg_free(&b);
+
+	filter_registry_t *r = filter_registry_new();
+	ck_assert_int_eq(filter_registry_add_evt_fields(r), FILTER_OK);
+	static const struct {
+		const char *cond;
+		int want[3];
+	} cases[] = {
+		{"evt.type = open", {1, 0, 0}},
+		{"evt.type != open", {0, 1, 1}},
+		{"evt.type in (getrandom, syscall)", {0, 1, 1}},
+		{"not evt.type = getrandom and evt.num > 0", {1, 0, 1}},
+	};
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		filter_t *f = filter_compile(r, cases[k].cond, NULL);
+		ck_assert_ptr_nonnull(f);
+		scap_t *h = tu_open(path);
+		const scap_evt_t *e;
+		for (int i = 0; i < 3; i++) {
+			ck_assert_int_eq(scap_next(h, &e), SCAP_OK);
+			ck_assert_msg(filter_eval(f, e, (uint64_t)i + 1, NULL) == cases[k].want[i], "'%s' on event %d",
+				      cases[k].cond, i + 1);
+		}
+		scap_close(h);
+		filter_free(f);
+	}
+	filter_registry_free(r);
+	unlink(path);
+}
+END_TEST
+
 Suite *filter_suite(void)
 {
 	Suite *s = suite_create("filter");
@@ -658,6 +714,7 @@ Suite *filter_suite(void)
 	tcase_add_test(tc, test_redefinition);
 	tcase_add_test(tc, test_expansion_bounds);
 	tcase_add_test(tc, test_evttypes);
+	tcase_add_test(tc, test_generic_events);
 	suite_add_tcase(s, tc);
 	TCase *tcc = tcase_create("corpus");
 	tcase_add_loop_test(tcc, test_corpus_counts, 0, (int)(sizeof(corpus_files) / sizeof(corpus_files[0])));
