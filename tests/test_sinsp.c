@@ -456,6 +456,90 @@ START_TEST(test_clone_and_caps)
 }
 END_TEST
 
+/* execve< (293) with 27 parameters: env, flags, capabilities, inode times */
+static void execve_full(sg_buf *b, uint64_t ts, int64_t tid, int64_t sid, const char *comm)
+{
+	static uint64_t v[16];
+	static uint32_t u[8];
+	static const char env[] = "HOME=/root\0PATH=/usr/bin\0";
+	static const char cg[] = "cpu=/docker/9dbcbd0c435f5f5fb41e0ae0b10c5e6e9a9bb2efc0d4a28c3f5e9cbd4a41b2a5";
+	struct sg_param p[27];
+	u64p(&p[0], &v[0], 0);
+	strp(&p[1], comm);
+	p[2] = (struct sg_param){"-c\0", 3};
+	u64p(&p[3], &v[1], (uint64_t)tid);
+	u64p(&p[4], &v[2], (uint64_t)tid);
+	u64p(&p[5], &v[3], 1);
+	strp(&p[6], "/");
+	for (int i = 7; i < 10; i++)
+		u64p(&p[i], &v[4], 0);
+	for (int i = 10; i < 13; i++)
+		p[i] = (struct sg_param){&u[0], 4};
+	strp(&p[13], comm);
+	p[14] = (struct sg_param){cg, sizeof(cg)};
+	p[15] = (struct sg_param){env, sizeof(env) - 1};
+	p[16] = (struct sg_param){&u[0], 4};                 /* tty */
+	u64p(&p[17], &v[5], (uint64_t)sid);                  /* vpgid */
+	u[1] = 0;
+	p[18] = (struct sg_param){&u[1], 4};                 /* loginuid */
+	u[2] = 2;                                             /* PPM_EXE_UPPER_LAYER */
+	p[19] = (struct sg_param){&u[2], 4};
+	u64p(&p[20], &v[6], 0);                               /* cap_inheritable */
+	u64p(&p[21], &v[7], (1ull << 21) | 1);                /* cap_permitted: CAP_SYS_ADMIN, CAP_CHOWN */
+	u64p(&p[22], &v[8], 1ull << 21);                      /* cap_effective: CAP_SYS_ADMIN */
+	u64p(&p[23], &v[9], 1234);                            /* exe_ino */
+	u64p(&p[24], &v[10], 111);                            /* exe_ino_ctime */
+	u64p(&p[25], &v[11], 222);                            /* exe_ino_mtime */
+	p[26] = (struct sg_param){&u[0], 4};                 /* uid 0 */
+	sg_ev_v2(b, 0, ts, tid, 293, 27, p, 0);
+}
+
+START_TEST(test_ruleset_fields)
+{
+	static const char json[] =
+		"{\"container\":{\"Mounts\":[{\"Source\":\"/proc/sys\",\"Destination\":\"/host/proc\",\"Mode\":\"\","
+		"\"RW\":true,\"Propagation\":\"\"}],\"id\":\"9dbcbd0c435f\",\"image\":\"x\",\"name\":\"c1\","
+		"\"privileged\":false,\"type\":0}}";
+	sg_buf b;
+	sg_init(&b);
+	sg_shb(&b, 1, 2);
+	struct sg_param jp = {json, (uint32_t)sizeof(json)};
+	sg_ev_v2(&b, 0, 1, -1, 272, 1, &jp, 0);
+	int64_t sid = 300;
+	struct sg_param sidp[1] = {{&sid, 8}};
+	sg_ev_v2(&b, 0, 2, 300, 275, 1, sidp, 0); /* 2: setsid< res 300: a session leader */
+	execve_full(&b, 3, 300, 300, "sh");         /* 3: it execs sh */
+	/* 4: socket> AF_INET; 5: socket< fd 3; 6: connect< res 0 tuple */
+	int64_t dom = 2, st = 1, proto = 0;
+	struct sg_param sp[3] = {{&dom, 8}, {&st, 8}, {&proto, 8}};
+	sg_ev_v2(&b, 0, 4, 300, 18, 3, sp, 0);
+	int64_t fd = 3;
+	struct sg_param sx[1] = {{&fd, 8}};
+	sg_ev_v2(&b, 0, 5, 300, 19, 1, sx, 0);
+	uint8_t tuple[13] = {2, 10, 0, 0, 5, 0x39, 0x30, 1, 2, 3, 4, 0xbb, 0x01}; /* 10.0.0.5:12345->1.2.3.4:443 */
+	int64_t res = 0;
+	struct sg_param cx[3] = {{&res, 8}, {tuple, 13}, {&fd, 8}};
+	sg_ev_v2(&b, 0, 6, 300, 23, 3, cx, 0);
+	const char *path = tu_tmpfile(".scap");
+	ck_assert_int_eq(tu_write_file(path, b.p, b.len), 0);
+	sg_free(&b);
+
+	struct ctx c = open_ctx(path, NULL);
+	ck_assert_str_eq(render_at(&c, 3, "%proc.env|%proc.env[PATH]|%proc.env[NOPE]|%thread.cap_permitted|"
+					   "%thread.cap_effective|%thread.cap_inheritable|%proc.is_exe_upper_layer|"
+					   "%proc.exe_ino.ctime|%proc.exe_ino.mtime|%proc.sname|%proc.aexe[0]|%container.info|"
+					   "%container.mount.dest[/proc*]|%container.mount.dest[0]|%container.mount.source[/host*]|"
+					   "%container.mount.dest[/etc*]|%fd.sip.name"),
+			 "HOME=/root PATH=/usr/bin|/usr/bin|<NA>|CAP_CHOWN CAP_SYS_ADMIN|CAP_SYS_ADMIN||true|111|222|sh|sh|"
+			 "container_id=9dbcbd0c435f container_name=c1|/host/proc|/host/proc|/proc/sys|<NA>|<NA>");
+	ck_assert_str_eq(render_at(&c, 5, "%fd.num %fd.connected %fd.name_changed"), "3 false false");
+	ck_assert_str_eq(render_at(&c, 6, "%fd.name %fd.connected %fd.name_changed %fd.rport"),
+			 "10.0.0.5:12345->1.2.3.4:443 true true 443");
+	close_ctx(&c);
+	unlink(path);
+}
+END_TEST
+
 Suite *sinsp_suite(void)
 {
 	Suite *s = suite_create("sinsp");
@@ -469,6 +553,7 @@ Suite *sinsp_suite(void)
 	tcase_add_test(tc, test_container_fields);
 	tcase_add_test(tc, test_synthetic_state);
 	tcase_add_test(tc, test_clone_and_caps);
+	tcase_add_test(tc, test_ruleset_fields);
 	suite_add_tcase(s, tc);
 	return s;
 }
