@@ -53,7 +53,9 @@ typedef void (*scap_log_fn)(int level, const char *msg, void *ctx);
 
 struct scap_open_opts {
 	size_t sz;
-	/* Engine name: "savefile" (more engines later). NULL means "savefile". */
+	/* Engine name: "savefile" or "bpf" (live capture, root or CAP_BPF +
+	 * CAP_PERFMON; scap_open() fails with SCAP_ERR_NOTSUP when the library
+	 * was built without it). NULL means "savefile". */
 	const char *engine;
 	/* savefile: path of the capture ("-" is not supported). */
 	const char *filename;
@@ -65,6 +67,14 @@ struct scap_open_opts {
 	 * lists) may take; a capture needing more is refused with an error
 	 * (0: 512 MiB). */
 	size_t max_meta_bytes;
+	/* bpf: size of the BPF ring buffer shared by all CPUs, in bytes: a
+	 * power of two from the page size to 1 GiB (0: 8 MiB). Events that do
+	 * not fit are dropped and counted in scap_stats.n_drops. */
+	size_t ring_bytes;
+	/* Live engines: bytes of I/O data buffers (read/write payloads) kept
+	 * per event (0: 80). Reserved: the bpf engine's current events
+	 * (openat, close, execve, procexit) carry no data buffers. */
+	uint32_t snaplen;
 };
 #define SCAP_OPEN_OPTS_INIT { .sz = sizeof(struct scap_open_opts) }
 

@@ -21,6 +21,7 @@ int main(void)
 	srunner_add_suite(sr, container_suite());
 	srunner_add_suite(sr, rules_suite());
 	srunner_add_suite(sr, dump_suite());
+	srunner_add_suite(sr, bpf_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

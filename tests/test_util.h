@@ -39,5 +39,6 @@ Suite *sinsp_suite(void);
 Suite *container_suite(void);
 Suite *rules_suite(void);
 Suite *dump_suite(void);
+Suite *bpf_suite(void);
 
 #endif

@@ -1,0 +1,483 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The bpf live engine. Needs root (or CAP_BPF + CAP_PERFMON), kernel BTF and
+ * a library built with the engine; otherwise each test prints a loud
+ * "SKIP: bpf: <reason>" line and passes. A forked child opens and closes a
+ * unique file, then execs /bin/true with unique arguments; the events it
+ * causes (openat, close, execve, procexit) are checked parameter by
+ * parameter, then recorded with the writer and read back with the savefile
+ * engine. Also: start/stop, drop counting, option errors, no leaked fds.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "scap.h"
+#include "test_util.h"
+#include "../libscap/engine/bpf/ppm_flags.h"
+
+#define EV_CLOSE_X 5
+#define EV_PROCEXIT 186
+#define EV_EXECVE_X 293
+#define EV_OPENAT_X 307
+#define WAIT_SECONDS 5
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t real_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static int count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d)) != NULL)
+		n += de->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+/* Open the engine, or return NULL after printing a SKIP line when this
+ * machine or build cannot run it. */
+static scap_t *open_bpf(size_t ring_bytes)
+{
+	struct scap_open_opts o = SCAP_OPEN_OPTS_INIT;
+	char errbuf[SCAP_ERRBUF_SIZE];
+	int err;
+	scap_t *h;
+
+	if (geteuid() != 0) {
+		printf("SKIP: bpf: not running as root\n");
+		return NULL;
+	}
+	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
+		printf("SKIP: bpf: no kernel BTF (/sys/kernel/btf/vmlinux)\n");
+		return NULL;
+	}
+	o.engine = "bpf";
+	o.ring_bytes = ring_bytes;
+	h = scap_open_err(&o, errbuf, &err);
+	if (!h && err == SCAP_ERR_NOTSUP && strstr(errbuf, "not built")) {
+		printf("SKIP: bpf: engine not built into this library\n");
+		return NULL;
+	}
+	if (!h && strstr(errbuf, "permission denied")) {
+		printf("SKIP: bpf: %s\n", errbuf);
+		return NULL;
+	}
+	ck_assert_msg(h != NULL, "bpf open: %s", errbuf);
+	ck_assert_str_eq(scap_engine_name(h), "bpf");
+	return h;
+}
+
+/* ---- parameter helpers ---- */
+static int64_t p_i64(const scap_evt_t *e, uint32_t i)
+{
+	int64_t v = 0;
+	ck_assert_int_eq(scap_evt_param_i64(e, i, &v), SCAP_OK);
+	return v;
+}
+
+static uint32_t p_u32(const scap_evt_t *e, uint32_t i)
+{
+	uint32_t v = 0;
+	ck_assert_int_eq(scap_evt_param_u32(e, i, &v), SCAP_OK);
+	return v;
+}
+
+static uint8_t p_u8(const scap_evt_t *e, uint32_t i)
+{
+	uint8_t v = 0;
+	ck_assert_int_eq(scap_evt_param_u8(e, i, &v), SCAP_OK);
+	return v;
+}
+
+static void p_bytes(const scap_evt_t *e, uint32_t i, const void *want, uint32_t wlen)
+{
+	const void *d;
+	uint32_t len;
+
+	ck_assert_int_eq(scap_evt_param(e, i, &d, &len), SCAP_OK);
+	ck_assert_msg(len == wlen && (wlen == 0 || memcmp(d, want, wlen) == 0),
+		      "event %u param %u: length %u, want %u", scap_evt_type(e), i, len, wlen);
+}
+
+static int param_is_str(const scap_evt_t *e, uint32_t i, const char *s)
+{
+	const void *d;
+	uint32_t len;
+
+	return scap_evt_param(e, i, &d, &len) == SCAP_OK && len == strlen(s) + 1 && memcmp(d, s, len) == 0;
+}
+
+/* ---- the marker workload ---- */
+struct marks {
+	pid_t child;
+	int child_fd;
+	char path[256];
+	char uniq[96];
+	char path_stopped[256]; /* opened while the capture is stopped */
+	char path_after[256];   /* opened after restart */
+	struct stat st;
+	int got_open, got_close, got_exec, got_exit, got_stopped, got_after;
+	/* copies of the child's events, for the round trip */
+	uint8_t *copy[8];
+	uint32_t copy_len[8];
+	uint16_t copy_cpu[8];
+	int ncopy;
+	scap_dumper_t *dump;
+};
+
+static void keep(struct marks *m, const scap_evt_t *e)
+{
+	ck_assert_int_lt(m->ncopy, 8);
+	m->copy_len[m->ncopy] = scap_evt_len(e);
+	m->copy_cpu[m->ncopy] = scap_evt_cpu(e);
+	m->copy[m->ncopy] = malloc(scap_evt_len(e));
+	ck_assert_ptr_nonnull(m->copy[m->ncopy]);
+	memcpy(m->copy[m->ncopy], scap_evt_raw(e), scap_evt_len(e));
+	m->ncopy++;
+	if (m->dump)
+		ck_assert_msg(scap_dump_write(m->dump, e) == SCAP_OK, "dump: %s", scap_dump_geterr(m->dump));
+}
+
+static void check_execve(struct marks *m, const scap_evt_t *e)
+{
+	char args[128];
+	int alen = snprintf(args, sizeof(args), "%s%carg two", m->uniq, 0) + 1;
+	struct rlimit rl;
+	uint32_t loginuid = UINT32_MAX;
+	FILE *f = fopen("/proc/self/loginuid", "r");
+
+	if (f) {
+		if (fscanf(f, "%" SCNu32, &loginuid) != 1)
+			loginuid = UINT32_MAX;
+		fclose(f);
+	}
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	ck_assert_uint_eq(scap_evt_nparams(e), 31);
+	ck_assert_int_eq(p_i64(e, 0), 0);                 /* res */
+	p_bytes(e, 1, "true", 5);                          /* exe */
+	p_bytes(e, 2, args, (uint32_t)alen);               /* args */
+	ck_assert_int_eq(p_i64(e, 3), m->child);           /* tid */
+	ck_assert_int_eq(p_i64(e, 4), m->child);           /* pid */
+	ck_assert_int_eq(p_i64(e, 5), getpid());           /* ptid */
+	p_bytes(e, 6, "", 0);                              /* cwd: not yet */
+	ck_assert_int_eq(p_i64(e, 7), (int64_t)rl.rlim_cur); /* fdlimit */
+	p_bytes(e, 13, "true", 5);                         /* comm */
+	ck_assert_uint_eq(p_u32(e, 18), loginuid);
+	ck_assert_uint_eq(p_u32(e, 26), getuid());
+	ck_assert_uint_eq(p_u32(e, 29), getgid());
+	p_bytes(e, 30, "", 0);                             /* filename: not yet */
+}
+
+static void check_openat(struct marks *m, const scap_evt_t *e)
+{
+	ck_assert_uint_eq(scap_evt_nparams(e), 7);
+	ck_assert_int_eq(p_i64(e, 0), m->child_fd);        /* fd */
+	ck_assert_int_eq(p_i64(e, 1), -100);               /* dirfd: AT_FDCWD */
+	ck_assert(param_is_str(e, 2, m->path));            /* name */
+	ck_assert_uint_eq(p_u32(e, 3), PPM_O_RDWR | PPM_O_CREAT | PPM_O_EXCL | PPM_O_CLOEXEC | PPM_O_F_CREATED);
+	ck_assert_uint_eq(p_u32(e, 4), 0640);              /* mode */
+	ck_assert_uint_eq(p_u32(e, 5), (uint32_t)m->st.st_dev);
+	{
+		uint64_t ino = 0;
+		ck_assert_int_eq(scap_evt_param_u64(e, 6, &ino), SCAP_OK);
+		ck_assert_uint_eq(ino, m->st.st_ino);
+	}
+}
+
+static void on_event(struct marks *m, const scap_evt_t *e)
+{
+	uint16_t t = scap_evt_type(e);
+	uint64_t now = real_ns();
+
+	ck_assert_uint_lt(scap_evt_cpu(e), (unsigned)sysconf(_SC_NPROCESSORS_CONF));
+	ck_assert_int_eq(scap_evt_hdr_version(e), 2);
+	if (t == EV_OPENAT_X && scap_evt_tid(e) == getpid()) {
+		if (param_is_str(e, 2, m->path_stopped))
+			m->got_stopped++;
+		if (param_is_str(e, 2, m->path_after))
+			m->got_after++;
+		return;
+	}
+	if (scap_evt_tid(e) != m->child)
+		return;
+	/* a live event: its time is now, give or take */
+	ck_assert_msg(scap_evt_ts(e) < now + 1000000000ull && scap_evt_ts(e) > now - 30000000000ull,
+		      "event time %" PRIu64 " far from now %" PRIu64, scap_evt_ts(e), now);
+	switch (t) {
+	case EV_OPENAT_X:
+		if (param_is_str(e, 2, m->path)) {
+			check_openat(m, e);
+			m->got_open++;
+			keep(m, e);
+		}
+		break;
+	case EV_CLOSE_X:
+		if (m->got_open && !m->got_exec && p_i64(e, 1) == m->child_fd) {
+			ck_assert_uint_eq(scap_evt_nparams(e), 2);
+			ck_assert_int_eq(p_i64(e, 0), 0);
+			m->got_close++;
+			keep(m, e);
+		}
+		break;
+	case EV_EXECVE_X: {
+		const void *d;
+		uint32_t len;
+		if (scap_evt_param(e, 2, &d, &len) == SCAP_OK && len > strlen(m->uniq) &&
+		    memcmp(d, m->uniq, strlen(m->uniq) + 1) == 0) {
+			check_execve(m, e);
+			m->got_exec++;
+			keep(m, e);
+		}
+		break;
+	}
+	case EV_PROCEXIT:
+		if (m->got_exec) {
+			ck_assert_uint_eq(scap_evt_nparams(e), 5);
+			ck_assert_int_eq(p_i64(e, 0), 0); /* status */
+			ck_assert_int_eq(p_i64(e, 1), 0); /* ret */
+			ck_assert_uint_eq(p_u8(e, 2), 0); /* sig */
+			ck_assert_uint_eq(p_u8(e, 3), 0); /* core */
+			m->got_exit++;
+			keep(m, e);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/* Read events until done() or the deadline; fails the test on a timeout. */
+static void pump(scap_t *h, struct marks *m, int (*done)(const struct marks *), const char *what)
+{
+	uint64_t deadline = mono_ns() + WAIT_SECONDS * 1000000000ull;
+	const scap_evt_t *e;
+
+	while (!done(m)) {
+		int rc = scap_next(h, &e);
+		if (rc == SCAP_OK)
+			on_event(m, e);
+		else
+			ck_assert_msg(rc == SCAP_TIMEOUT, "scap_next: %d %s", rc, scap_geterr(h));
+		ck_assert_msg(mono_ns() < deadline,
+			      "bpf: %s not seen within %d s (open %d close %d execve %d procexit %d)", what,
+			      WAIT_SECONDS, m->got_open, m->got_close, m->got_exec, m->got_exit);
+	}
+}
+
+static int child_done(const struct marks *m)
+{
+	return m->got_open && m->got_close && m->got_exec && m->got_exit;
+}
+
+static int after_done(const struct marks *m)
+{
+	return m->got_after > 0;
+}
+
+static void run_child(struct marks *m)
+{
+	int pfd[2];
+	int status;
+
+	snprintf(m->path, sizeof(m->path), "%s", tu_tmpfile(".bpfmark"));
+	snprintf(m->uniq, sizeof(m->uniq), "scapbpf-%ld-%" PRIu64, (long)getpid(), mono_ns());
+	unlink(m->path);
+	ck_assert_int_eq(pipe2(pfd, O_CLOEXEC), 0);
+	m->child = fork();
+	ck_assert_int_ge(m->child, 0);
+	if (m->child == 0) {
+		int fd = openat(AT_FDCWD, m->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+		if (write(pfd[1], &fd, sizeof(fd)) != sizeof(fd))
+			_exit(126);
+		close(fd);
+		execl("/bin/true", "true", m->uniq, "arg two", (char *)NULL);
+		_exit(127);
+	}
+	close(pfd[1]);
+	ck_assert_int_eq(read(pfd[0], &m->child_fd, sizeof(m->child_fd)), (ssize_t)sizeof(m->child_fd));
+	close(pfd[0]);
+	ck_assert_int_ge(m->child_fd, 0);
+	ck_assert_int_eq(waitpid(m->child, &status, 0), m->child);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	ck_assert_int_eq(stat(m->path, &m->st), 0);
+}
+
+static void free_marks(struct marks *m)
+{
+	for (int i = 0; i < m->ncopy; i++)
+		free(m->copy[i]);
+	unlink(m->path);
+	unlink(m->path_stopped);
+	unlink(m->path_after);
+}
+
+START_TEST(bpf_live_markers)
+{
+	struct marks m;
+	struct scap_stats st = {.sz = sizeof(st)};
+	int fds_before = count_fds();
+	scap_t *h = open_bpf(0);
+	int fd;
+
+	if (!h)
+		return;
+	memset(&m, 0, sizeof(m));
+	run_child(&m);
+	pump(h, &m, child_done, "the child's events");
+	ck_assert_int_eq(m.got_open, 1);
+	ck_assert_int_eq(m.got_close, 1);
+	ck_assert_int_eq(m.got_exec, 1);
+	ck_assert_int_eq(m.got_exit, 1);
+
+	/* stop: nothing is captured; start: capture again */
+	snprintf(m.path_stopped, sizeof(m.path_stopped), "%s", tu_tmpfile(".stopped"));
+	snprintf(m.path_after, sizeof(m.path_after), "%s", tu_tmpfile(".after"));
+	ck_assert_int_eq(scap_stop(h), SCAP_OK);
+	fd = open(m.path_stopped, O_RDWR | O_CREAT, 0600);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert_int_eq(scap_start(h), SCAP_OK);
+	fd = open(m.path_after, O_RDWR | O_CREAT, 0600);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	pump(h, &m, after_done, "the open after scap_start");
+	ck_assert_int_eq(m.got_stopped, 0);
+
+	ck_assert_int_eq(scap_get_stats(h, &st), SCAP_OK);
+	ck_assert_uint_ge(st.n_evts, 5);
+	printf("bpf: live markers ok: %" PRIu64 " events read, %" PRIu64 " dropped\n", st.n_evts, st.n_drops);
+	scap_close(h);
+	free_marks(&m);
+	ck_assert_int_eq(count_fds(), fds_before); /* no BPF object or mapping fd left */
+}
+END_TEST
+
+START_TEST(bpf_roundtrip_savefile)
+{
+	struct marks m;
+	char errbuf[SCAP_ERRBUF_SIZE];
+	char out[4096];
+	scap_t *h = open_bpf(0), *r;
+	const scap_evt_t *e;
+	int n = 0, rc;
+
+	if (!h)
+		return;
+	memset(&m, 0, sizeof(m));
+	snprintf(out, sizeof(out), "%s", tu_tmpfile(".bpf.scap"));
+	m.dump = scap_dump_open(h, out, NULL, errbuf);
+	ck_assert_msg(m.dump != NULL, "dump open: %s", errbuf);
+	run_child(&m);
+	pump(h, &m, child_done, "the child's events");
+	ck_assert_int_eq(scap_dump_count(m.dump), 4);
+	ck_assert_int_eq(scap_dump_close(m.dump, errbuf), SCAP_OK);
+	scap_close(h);
+
+	r = tu_open(out);
+	while ((rc = scap_next(r, &e)) == SCAP_OK) {
+		ck_assert_int_lt(n, m.ncopy);
+		ck_assert_uint_eq(scap_evt_len(e), m.copy_len[n]);
+		ck_assert_uint_eq(scap_evt_cpu(e), m.copy_cpu[n]);
+		ck_assert(memcmp(scap_evt_raw(e), m.copy[n], m.copy_len[n]) == 0);
+		if (scap_evt_type(e) == EV_OPENAT_X) {
+			char buf[512];
+			ck_assert_int_gt(scap_evt_param_format(e, 3, buf, sizeof(buf), 0), 0);
+			ck_assert_msg(strstr(buf, "O_RDWR") && strstr(buf, "O_CREAT") && strstr(buf, "O_F_CREATED"),
+				      "flags formatted as %s", buf);
+		}
+		n++;
+	}
+	ck_assert_int_eq(rc, SCAP_EOF);
+	ck_assert_int_eq(n, 4);
+	scap_close(r);
+	unlink(out);
+	free_marks(&m);
+}
+END_TEST
+
+START_TEST(bpf_drops_counted)
+{
+	scap_t *h = open_bpf(4096); /* one page: fills at once */
+	struct scap_stats st = {.sz = sizeof(st)};
+	const scap_evt_t *e;
+	int n = 0;
+
+	if (!h)
+		return;
+	for (int i = 0; i < 500; i++) {
+		int fd = open("/dev/null", O_RDONLY);
+		ck_assert_int_ge(fd, 0);
+		close(fd);
+	}
+	ck_assert_int_eq(scap_get_stats(h, &st), SCAP_OK);
+	ck_assert_msg(st.n_drops > 0, "a 4 KiB ring took 1000 events without a drop");
+	/* what fitted is readable */
+	while (scap_next(h, &e) == SCAP_OK && n < 1000)
+		n++;
+	ck_assert_int_gt(n, 0);
+	printf("bpf: 4 KiB ring: %d events read, %" PRIu64 " dropped\n", n, st.n_drops);
+	scap_close(h);
+}
+END_TEST
+
+START_TEST(bpf_bad_options)
+{
+	struct scap_open_opts o = SCAP_OPEN_OPTS_INIT;
+	char errbuf[SCAP_ERRBUF_SIZE];
+	int err;
+	const size_t bad[] = {12345, 1000, (size_t)1 << 31};
+
+	o.engine = "bpf";
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		o.ring_bytes = bad[i];
+		errbuf[0] = '\0';
+		ck_assert_ptr_null(scap_open_err(&o, errbuf, &err));
+		if (err == SCAP_ERR_NOTSUP && strstr(errbuf, "not built")) {
+			printf("SKIP: bpf: engine not built into this library\n");
+			return;
+		}
+		ck_assert_int_eq(err, SCAP_ERR_INVAL);
+		ck_assert_msg(strstr(errbuf, "ring_bytes") && strstr(errbuf, "power of two"), "message: %s", errbuf);
+	}
+}
+END_TEST
+
+Suite *bpf_suite(void)
+{
+	Suite *s = suite_create("bpf");
+	TCase *tc = tcase_create("live");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, bpf_bad_options);
+	tcase_add_test(tc, bpf_live_markers);
+	tcase_add_test(tc, bpf_roundtrip_savefile);
+	tcase_add_test(tc, bpf_drops_counted);
+	suite_add_tcase(s, tc);
+	return s;
+}
