@@ -31,3 +31,11 @@ best "$build/bench/bench_sinsp" "$out"
 best "$build/bench/bench_sinsp" "$out" 'evt.type = execve'
 best "$build/bench/bench_sinsp" "$out" 'proc.name = cat and fd.name contains passwd'
 best "$build/bench/bench_sinsp" "$out" - '%evt.num %evt.time %evt.cpu %proc.name (%thread.tid) %evt.dir %evt.type %evt.args'
+# Rules: the official Falco ruleset is upstream's file, not part of this
+# repository: point FALCO_RULES at a copy of falcosecurity/rules'
+# rules/falco_rules.yaml to measure it.
+if [ -n "${FALCO_RULES:-}" ]; then
+	echo "read + state + the rules of $FALCO_RULES (scapcli -R, peak RSS in KiB):"
+	/usr/bin/time -f "peak RSS %M KiB" "$build/cli/scapcli" -r "$out" -R "$FALCO_RULES" -q --stats 2>&1 |
+		grep -E '^events/s|^peak RSS'
+fi
