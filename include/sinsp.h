@@ -49,6 +49,9 @@ struct sinsp_opts {
 	uint64_t thread_timeout_ns;
 	/* How often (event time, ns) the table is scanned (0: 30 s). */
 	uint64_t purge_interval_ns;
+	/* Seed the tables from /proc, /etc/passwd and /etc/group at open: 0 for
+	 * live engines only (a capture brings its own), 1 always, -1 never. */
+	int proc_scan;
 };
 #define SINSP_OPTS_INIT { .sz = sizeof(struct sinsp_opts) }
 

@@ -648,6 +648,56 @@ void sinsp_load_metadata(sinsp_t *s)
 	}
 }
 
+/* ---- a live system's state (proc_scan.c reads it) ---- */
+struct sproc *sinsp_add_scanned_thread(sinsp_t *s, const struct sinsp_scanned *st)
+{
+	struct sinsp_thread *t = sinsp_get_thread(s, st->tid, false);
+	if (!t && !(t = thread_new(s, st->tid)))
+		return NULL;
+	t->pid = st->pid;
+	t->ptid = st->ptid;
+	t->sid = st->sid;
+	t->uid = st->uid;
+	t->gid = st->gid;
+	t->loginuid = st->loginuid;
+	t->tty = st->tty;
+	set_comm(t, st->comm, strlen(st->comm));
+	struct sinsp_thread *main = st->tid != st->pid ? sinsp_get_thread(s, st->pid, false) : NULL;
+	if (main && main->p && !t->p) {
+		t->p = main->p;
+		t->p->refs++;
+		return NULL;
+	}
+	if (!t->p && !(t->p = proc_new()))
+		return NULL;
+	return t->p;
+}
+
+void sinsp_set_proc_str(struct sproc *p, char which, const char *str, size_t len)
+{
+	switch (which) {
+	case 'e': set_str(&p->exe, str, len); break;
+	case 'P': set_str(&p->exepath, str, len); break;
+	case 'c': set_str(&p->cwd, str, len); break;
+	case 'a': set_bytes(&p->args, &p->args_len, str, (uint32_t)len); break;
+	case 'g': set_bytes(&p->cgroups, &p->cgroups_len, str, (uint32_t)len); p->container_done = false; break;
+	default: break;
+	}
+}
+
+void sinsp_add_scanned_fd(sinsp_t *s, struct sproc *p, int64_t fd, uint8_t type, const char *name, size_t len)
+{
+	struct sinsp_fd *f = fd_add(s, p, fd, type);
+	if (f)
+		fd_set_name(f, name, len);
+}
+
+void sinsp_add_user(sinsp_t *s, bool group, uint32_t id, const char *name, const char *home, const char *shell)
+{
+	add_user(group ? &s->groups : &s->users, id, name, name ? strlen(name) : 0, home, home ? strlen(home) : 0,
+		 shell, shell ? strlen(shell) : 0);
+}
+
 /* ---- per-event handlers ---- */
 static int64_t result(const sinsp_t *s, const struct sinsp_evt *e)
 {

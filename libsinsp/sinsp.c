@@ -58,6 +58,8 @@ SCAP_EXPORT sinsp_t *sinsp_open(scap_t *h, const struct sinsp_opts *opts, char *
 	s->h = h;
 	s->section = scap_section(h);
 	sinsp_load_metadata(s);
+	if (s->opts.proc_scan > 0 || (s->opts.proc_scan == 0 && strcmp(scap_engine_name(h), "savefile") != 0))
+		sinsp_scan_proc(s);
 	return s;
 }
 

@@ -116,6 +116,21 @@ struct sinsp {
 	char scratch[8192]; /* field rendering */
 };
 
+/* A thread read from /proc (proc_scan.c). */
+struct sinsp_scanned {
+	int64_t tid, pid, ptid, sid;
+	uint32_t uid, gid, loginuid, tty;
+	char comm[32];
+};
+void sinsp_scan_proc(sinsp_t *s);
+/* Add a scanned thread; returns its new process record to fill, or NULL
+ * when it joined its main thread's process. */
+struct sproc *sinsp_add_scanned_thread(sinsp_t *s, const struct sinsp_scanned *t);
+/* which: 'e' exe, 'P' exepath, 'c' cwd, 'a' args (NUL-separated), 'g' cgroups */
+void sinsp_set_proc_str(struct sproc *p, char which, const char *str, size_t len);
+void sinsp_add_scanned_fd(sinsp_t *s, struct sproc *p, int64_t fd, uint8_t type, const char *name, size_t len);
+void sinsp_add_user(sinsp_t *s, bool group, uint32_t id, const char *name, const char *home, const char *shell);
+
 /* parsers.c */
 int sinsp_parse_event(sinsp_t *s, struct sinsp_evt *e);
 int sinsp_build_tables(sinsp_t *s);

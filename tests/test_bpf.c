@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "scap.h"
+#include "sinsp.h"
 #include "test_util.h"
 #include "../libscap/engine/bpf/ppm_flags.h"
 
@@ -446,6 +447,25 @@ START_TEST(bpf_drops_counted)
 }
 END_TEST
 
+/* On a live engine, libsinsp seeds its tables from /proc by itself. */
+START_TEST(bpf_sinsp_scans_proc)
+{
+	scap_t *h = open_bpf(0);
+	char errbuf[SCAP_ERRBUF_SIZE];
+
+	if (!h)
+		return;
+	sinsp_t *s = sinsp_open(h, NULL, errbuf);
+	ck_assert_msg(s != NULL, "%s", errbuf);
+	const sinsp_thread_t *t = sinsp_find_thread(s, getpid());
+	ck_assert_ptr_nonnull(t);
+	ck_assert_str_eq(sinsp_thread_comm(t), "check_suite");
+	ck_assert_int_eq(sinsp_thread_pid(t), getpid());
+	ck_assert_ptr_nonnull(sinsp_find_thread(s, 1)); /* init */
+	sinsp_close(s); /* closes h */
+}
+END_TEST
+
 START_TEST(bpf_bad_options)
 {
 	struct scap_open_opts o = SCAP_OPEN_OPTS_INIT;
@@ -478,6 +498,7 @@ Suite *bpf_suite(void)
 	tcase_add_test(tc, bpf_live_markers);
 	tcase_add_test(tc, bpf_roundtrip_savefile);
 	tcase_add_test(tc, bpf_drops_counted);
+	tcase_add_test(tc, bpf_sinsp_scans_proc);
 	suite_add_tcase(s, tc);
 	return s;
 }

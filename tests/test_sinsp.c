@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <pwd.h>
 
 #include "json_util.h"
 #include "scapgen.h"
@@ -540,6 +541,51 @@ START_TEST(test_ruleset_fields)
 }
 END_TEST
 
+/* Live engines seed the tables from /proc and /etc: forced here on a tiny
+ * capture whose one event comes from this very process. */
+START_TEST(test_proc_scan)
+{
+	char tmpl[] = "/tmp/sinsp-scan-XXXXXX";
+	int tfd = mkstemp(tmpl);
+	ck_assert_int_ge(tfd, 0);
+	sg_buf b;
+	sg_init(&b);
+	sg_shb(&b, 1, 2);
+	int64_t fdv = tfd;
+	struct sg_param cp[1] = {{&fdv, 8}};
+	sg_ev_v2(&b, 0, 1, getpid(), 4, 1, cp, 0); /* close> fd: names the scanned fd */
+	char path[4096];
+	snprintf(path, sizeof(path), "%s", tu_tmpfile(".scap"));
+	ck_assert_int_eq(tu_write_file(path, b.p, b.len), 0);
+	sg_free(&b);
+
+	struct sinsp_opts so = SINSP_OPTS_INIT;
+	so.proc_scan = 1;
+	struct ctx c = open_ctx(path, &so);
+	char want[16384], cwd[4096], exe[4096];
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	ck_assert_int_gt(n, 0);
+	exe[n] = 0;
+	struct passwd *pw = getpwuid(geteuid());
+	snprintf(want, sizeof(want), "%d|check_suite|%s|%s|%s|%s|true", (int)getpid(), exe, cwd, tmpl,
+		 pw ? pw->pw_name : "<NA>");
+	ck_assert_str_eq(render_at(&c, 1, "%proc.pid|%proc.name|%proc.exepath|%proc.cwd|%fd.name|%user.name|"
+					   "%thread.ismain"),
+			 want);
+	ck_assert_uint_gt(sinsp_thread_count(c.s), 10); /* the machine's other processes too */
+	close_ctx(&c);
+
+	so.proc_scan = -1; /* a savefile does not scan by default, and never with -1 */
+	c = open_ctx(path, &so);
+	ck_assert_ptr_null(sinsp_find_thread(c.s, getpid()));
+	close_ctx(&c);
+	close(tfd);
+	unlink(tmpl);
+	unlink(path);
+}
+END_TEST
+
 Suite *sinsp_suite(void)
 {
 	Suite *s = suite_create("sinsp");
@@ -554,6 +600,7 @@ Suite *sinsp_suite(void)
 	tcase_add_test(tc, test_synthetic_state);
 	tcase_add_test(tc, test_clone_and_caps);
 	tcase_add_test(tc, test_ruleset_fields);
+	tcase_add_test(tc, test_proc_scan);
 	suite_add_tcase(s, tc);
 	return s;
 }
