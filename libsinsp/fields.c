@@ -473,16 +473,18 @@ static int extract(void *pctx, uint32_t id, const filter_fieldref_t *ref, const 
 		}
 		break;
 	case P_ANAME:
-	case P_APID: {
+	case P_APID:
+	case P_AEXE:
+	case P_AEXEPATH: {
+		/* the ancestors: [N] one level ([0] the thread itself), or all above it */
 		int64_t want = filter_fieldref_argnum(ref);
 		const struct sinsp_thread *a = t;
 		for (int64_t level = 0; a && level < 256; level++) {
-			bool take = want < 0 ? level > 0 : level == want;
-			if (take && !a->placeholder && a->p) {
-				if (id == P_ANAME)
-					out_cstr(out, a->comm);
-				else
+			if ((want < 0 ? level > 0 : level == want) && !a->placeholder && a->p) {
+				if (id == P_APID)
 					filter_out_i64(out, a->pid);
+				else
+					out_cstr(out, id == P_ANAME ? a->comm : id == P_AEXE ? a->p->exe : a->p->exepath);
 				if (want >= 0)
 					break;
 			}
@@ -497,20 +499,6 @@ static int extract(void *pctx, uint32_t id, const filter_fieldref_t *ref, const 
 		break;
 	}
 	case P_IS_PLACEHOLDER: filter_out_bool(out, t->placeholder); break;
-	case P_AEXE:
-	case P_AEXEPATH: {
-		int64_t want = filter_fieldref_argnum(ref);
-		const struct sinsp_thread *a = t;
-		for (int64_t level = 0; a && level < 256; level++) {
-			if ((want < 0 ? level > 0 : level == want) && !a->placeholder && a->p) {
-				out_cstr(out, id == P_AEXE ? a->p->exe : a->p->exepath);
-				if (want >= 0)
-					break;
-			}
-			a = parent_of(s, a);
-		}
-		break;
-	}
 	case P_SNAME: {
 		struct sinsp_thread *leader = NULL;
 		int64_t sid = t->sid;
