@@ -408,6 +408,22 @@ START_TEST(test_expansion_bounds)
 	ck_assert_ptr_null(filter_compile(r, "t.str in (l40)", &err));
 	ck_assert_ptr_nonnull(strstr(filter_registry_geterr(r), "lists expand to more than"));
 
+	/* few nodes but big constants: only the byte budget stops it (8192
+	 * copies of a 16 KiB string: 128 MiB) */
+	char *bigc = malloc(16 * 1024 + 32);
+	size_t bn = (size_t)snprintf(bigc, 32, "t.str = \"");
+	memset(bigc + bn, 'x', 16 * 1024);
+	strcpy(bigc + bn + 16 * 1024, "\"");
+	ck_assert_int_eq(filter_registry_define_macro(r, "b0", bigc), FILTER_OK);
+	free(bigc);
+	for (int k = 1; k <= 13; k++) {
+		snprintf(name, sizeof(name), "b%d", k);
+		snprintf(cond, sizeof(cond), "b%d or b%d", k - 1, k - 1);
+		ck_assert_int_eq(filter_registry_define_macro(r, name, cond), FILTER_OK);
+	}
+	ck_assert_ptr_null(filter_compile(r, "b13", &err));
+	ck_assert_ptr_nonnull(strstr(filter_registry_geterr(r), "condition expands to more than 64 MiB"));
+
 	/* a long list of quoted items compiles (linear memory) and matches */
 	size_t cap = 100000 * 12 + 64, n = 0;
 	char *big = malloc(cap);
