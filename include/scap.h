@@ -71,9 +71,8 @@ struct scap_open_opts {
 	 * power of two from the page size to 1 GiB (0: 8 MiB). Events that do
 	 * not fit are dropped and counted in scap_stats.n_drops. */
 	size_t ring_bytes;
-	/* Live engines: bytes of I/O data buffers (read/write payloads) kept
-	 * per event (0: 80). Reserved: the bpf engine's current events
-	 * (openat, close, execve, procexit) carry no data buffers. */
+	/* Live engines: bytes of I/O data buffers (read/write/send/recv
+	 * payloads) kept per event (0: 80; at most 4096). */
 	uint32_t snaplen;
 };
 #define SCAP_OPEN_OPTS_INIT { .sz = sizeof(struct scap_open_opts) }
@@ -106,6 +105,15 @@ SCAP_EXPORT const char *scap_engine_name(const scap_t *h);
 SCAP_EXPORT int scap_start(scap_t *h);
 SCAP_EXPORT int scap_stop(scap_t *h);
 
+/* Event selection (live engines): mask[t] != 0 asks for events of type t
+ * (any version: selecting one "open" id selects every "open" event), for
+ * t < n; NULL asks for every event (the default). The engine traces only the
+ * syscalls that produce a selected event, so unselected syscalls cost almost
+ * nothing; it may still deliver other events, so filter anyway. Savefile:
+ * accepted, no effect (every event is read). libsinsp adds the events its
+ * state needs: use sinsp_set_event_mask() when a sinsp handle is open. */
+SCAP_EXPORT int scap_set_event_mask(scap_t *h, const uint8_t *mask, size_t n);
+
 /* Counters. The caller sets sz; fields past it are not written. */
 struct scap_stats {
 	size_t sz;
@@ -115,6 +123,10 @@ struct scap_stats {
 	uint64_t n_blocks;        /* blocks read (savefile) */
 	uint64_t n_blocks_skipped;/* unknown or unexpected blocks skipped */
 	uint64_t n_sections;      /* section headers seen */
+	/* n_drops by cause (live engines): */
+	uint64_t n_drops_buffer;    /* the ring buffer was full */
+	uint64_t n_drops_too_large; /* the event exceeded the engine's per-event bound */
+	uint64_t n_drops_probe;     /* the probe failed (no scratch memory, unreadable data) */
 };
 SCAP_EXPORT int scap_get_stats(scap_t *h, struct scap_stats *st);
 /* Section headers read so far (stats.n_sections), cheap enough to call per

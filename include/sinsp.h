@@ -63,6 +63,11 @@ SCAP_EXPORT void sinsp_close(sinsp_t *s);
 SCAP_EXPORT scap_t *sinsp_scap(sinsp_t *s);
 SCAP_EXPORT const char *sinsp_geterr(const sinsp_t *s);
 
+/* Live engines: ask only for the events of mask (see scap_set_event_mask)
+ * plus those the state tables need (clone/exec/exit, fd creation and
+ * destruction, uid changes...). NULL: every event. */
+SCAP_EXPORT int sinsp_set_event_mask(sinsp_t *s, const uint8_t *mask, size_t n);
+
 /* Next event, with the state updated for it. Returns SINSP_OK, SINSP_EOF,
  * SINSP_TIMEOUT or a negative error (scap_* codes). The event is valid
  * until the next call. */

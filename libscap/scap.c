@@ -182,6 +182,17 @@ SCAP_EXPORT int scap_stop(scap_t *h)
 	return h->ops->stop ? h->ops->stop(h) : SCAP_OK;
 }
 
+SCAP_EXPORT int scap_set_event_mask(scap_t *h, const uint8_t *mask, size_t n)
+{
+	struct scap_cfg_mask m = {mask, n};
+
+	if (!h || (mask == NULL && n != 0))
+		return SCAP_ERR_INVAL;
+	if (!h->ops->configure)
+		return SCAP_OK; /* nothing to select: the engine delivers what it reads */
+	return h->ops->configure(h, SCAP_CFG_EVENT_MASK, &m);
+}
+
 SCAP_EXPORT int scap_get_stats(scap_t *h, struct scap_stats *st)
 {
 	struct scap_stats full;

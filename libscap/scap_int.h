@@ -35,6 +35,13 @@ struct scap_engine_ops {
 	int (*configure)(scap_t *h, int setting, const void *arg);
 };
 
+/* configure() settings */
+#define SCAP_CFG_EVENT_MASK 1 /* arg: const struct scap_cfg_mask * */
+struct scap_cfg_mask {
+	const uint8_t *mask; /* NULL: every event */
+	size_t n;
+};
+
 /* Static registry (engines.c). */
 const struct scap_engine_ops *scap_engine_lookup(const char *name);
 

@@ -105,6 +105,25 @@ SCAP_EXPORT scap_t *sinsp_scap(sinsp_t *s)
 	return s ? s->h : NULL;
 }
 
+SCAP_EXPORT int sinsp_set_event_mask(sinsp_t *s, const uint8_t *mask, size_t n)
+{
+	uint8_t *m;
+	int rc;
+
+	if (!s || (mask == NULL && n != 0))
+		return SCAP_ERR_INVAL;
+	if (!mask)
+		return scap_set_event_mask(s->h, NULL, 0);
+	if (!(m = calloc(s->ntypes ? s->ntypes : 1, 1)))
+		return SCAP_ERR_NOMEM;
+	for (uint32_t t = 0; t < s->ntypes; t++) /* what the user asks for, and what the tables need */
+		m[t] = (t < n && mask[t]) || s->handler[t] != 0 ||
+		       (s->tflags[t] & (SCAP_EF_CREATES_FD | SCAP_EF_DESTROYS_FD));
+	rc = scap_set_event_mask(s->h, m, s->ntypes);
+	free(m);
+	return rc;
+}
+
 SCAP_EXPORT const char *sinsp_geterr(const sinsp_t *s)
 {
 	if (!s)

@@ -32,6 +32,7 @@
 #define EV_EXECVE_X 293
 #define EV_OPENAT_X 307
 #define WAIT_SECONDS 5
+#define SCAP_EVT_MASK_TEST_N 512
 
 static uint64_t mono_ns(void)
 {
@@ -438,11 +439,77 @@ START_TEST(bpf_drops_counted)
 	}
 	ck_assert_int_eq(scap_get_stats(h, &st), SCAP_OK);
 	ck_assert_msg(st.n_drops > 0, "a 4 KiB ring took 1000 events without a drop");
+	/* by cause: the ring was full, nothing else went wrong */
+	ck_assert_uint_eq(st.n_drops, st.n_drops_buffer + st.n_drops_too_large + st.n_drops_probe);
+	ck_assert_uint_gt(st.n_drops_buffer, 0);
+	ck_assert_uint_eq(st.n_drops_probe, 0);
 	/* what fitted is readable */
 	while (scap_next(h, &e) == SCAP_OK && n < 1000)
 		n++;
 	ck_assert_int_gt(n, 0);
 	printf("bpf: 4 KiB ring: %d events read, %" PRIu64 " dropped\n", n, st.n_drops);
+	scap_close(h);
+}
+END_TEST
+
+/* Events of this process of type t (any version of its name), read until
+ * `marker` (a path) shows up in an openat or the deadline passes. */
+static int count_own(scap_t *h, const char *ename, const char *marker, int *seen_marker)
+{
+	const scap_evt_t *e;
+	uint64_t deadline = mono_ns() + WAIT_SECONDS * 1000000000ull;
+	int n = 0, rc;
+
+	*seen_marker = 0;
+	while (!*seen_marker && mono_ns() < deadline) {
+		if ((rc = scap_next(h, &e)) == SCAP_TIMEOUT)
+			continue;
+		ck_assert_int_eq(rc, SCAP_OK);
+		if (scap_evt_tid(e) != getpid())
+			continue;
+		const char *name = scap_event_name(scap_evt_type(e));
+		n += name && strcmp(name, ename) == 0;
+		if (scap_evt_type(e) == EV_OPENAT_X && param_is_str(e, 2, marker))
+			*seen_marker = 1;
+	}
+	return n;
+}
+
+/* scap_set_event_mask(): unselected syscalls are not traced at all, and
+ * selecting everything again brings them back. */
+START_TEST(bpf_event_mask)
+{
+	scap_t *h = open_bpf(0);
+	uint8_t mask[SCAP_EVT_MASK_TEST_N];
+	const scap_evt_t *e;
+	int seen, n;
+
+	if (!h)
+		return;
+	ck_assert_int_eq(scap_set_event_mask(h, NULL, 3), SCAP_ERR_INVAL);
+	memset(mask, 0, sizeof(mask));
+	mask[EV_OPENAT_X] = 1; /* openat only: close is not traced */
+	ck_assert_int_eq(scap_set_event_mask(h, mask, sizeof(mask)), SCAP_OK);
+	while (scap_next(h, &e) == SCAP_OK) /* what was in flight before */
+		;
+	for (int i = 0; i < 20; i++)
+		close(open("/dev/null", O_RDONLY));
+	const char *m1 = tu_tmpfile(".mask1");
+	close(open(m1, O_RDWR | O_CREAT, 0600));
+	n = count_own(h, "close", m1, &seen);
+	ck_assert_msg(seen, "the marker openat was not seen with openat selected");
+	ck_assert_int_eq(n, 0);
+	unlink(m1);
+
+	ck_assert_int_eq(scap_set_event_mask(h, NULL, 0), SCAP_OK); /* everything again */
+	for (int i = 0; i < 20; i++)
+		close(open("/dev/null", O_RDONLY));
+	const char *m2 = tu_tmpfile(".mask2");
+	close(open(m2, O_RDWR | O_CREAT, 0600));
+	n = count_own(h, "close", m2, &seen);
+	ck_assert(seen);
+	ck_assert_int_ge(n, 20);
+	unlink(m2);
 	scap_close(h);
 }
 END_TEST
@@ -498,6 +565,7 @@ Suite *bpf_suite(void)
 	tcase_add_test(tc, bpf_live_markers);
 	tcase_add_test(tc, bpf_roundtrip_savefile);
 	tcase_add_test(tc, bpf_drops_counted);
+	tcase_add_test(tc, bpf_event_mask);
 	tcase_add_test(tc, bpf_sinsp_scans_proc);
 	suite_add_tcase(s, tc);
 	return s;

@@ -18,6 +18,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,6 +26,7 @@
 #include <bpf/libbpf.h>
 
 #include "scap_int.h"
+#include "event_table.h"
 #include "probe_shared.h"
 #include "scap_bpf.skel.h"
 
@@ -32,9 +34,6 @@
 #define MAX_RING_BYTES (1024u * 1024 * 1024)
 #define EMPTY_WAIT_NS 1000000L /* next(): wait this long once before SCAP_TIMEOUT */
 #define BTF_PATH "/sys/kernel/btf/vmlinux"
-
-/* syscalls this engine encodes (x86_64 numbers) */
-static const uint32_t selected_syscalls[] = {3 /* close */, 59 /* execve */, 257 /* openat */};
 
 struct bpf_eng {
 	struct scap_bpf *skel;
@@ -157,6 +156,51 @@ static int libbpf_fail(scap_t *h, struct bpf_eng *e, const char *what, int err)
 			   e->libbpf_last[0] ? " ... " : "", e->libbpf_last, e->libbpf_first[0] ? ")" : "");
 }
 
+/* The syscalls that produce a selected event (any version of its name) go
+ * into the probe's "interesting" map; mask NULL selects every syscall. */
+static bool name_selected(const uint8_t *mask, size_t n, const char *name)
+{
+	for (size_t t = 0; t < n && t < SCAP_EVENT_TABLE_SIZE; t++)
+		if (mask[t] && scap_event_table[t].name && strcmp(scap_event_table[t].name, name) == 0)
+			return true;
+	return false;
+}
+
+static int select_syscalls(scap_t *h, struct bpf_eng *e, const uint8_t *mask, size_t n)
+{
+	bool generic = mask == NULL || name_selected(mask, n, "syscall");
+	struct print_scope ps;
+	int err = 0;
+
+	print_begin(&ps, h, e);
+	for (uint32_t nr = 0; nr < SCAP_BPF_SC_MAX && nr < SCAP_SYSCALL_TABLE_SIZE && !err; nr++) {
+		const struct scap_syscall_route *r = &scap_syscall_x86_64_table[nr];
+		uint8_t want = 0;
+		if (r->routed) {
+			if (mask == NULL || (r->generic && generic))
+				want = 1;
+			else if (!r->generic)
+				want = name_selected(mask, n, scap_event_table[r->exit_evt].name) ||
+				       name_selected(mask, n, scap_event_table[r->enter_evt].name);
+		}
+		err = bpf_map__update_elem(e->skel->maps.interesting, &nr, sizeof(nr), &want, sizeof(want), BPF_ANY);
+	}
+	print_end(&ps);
+	if (err)
+		return libbpf_fail(h, e, "setting the syscall selection", err);
+	return SCAP_OK;
+}
+
+static int bpf_configure(scap_t *h, int setting, const void *arg)
+{
+	const struct scap_cfg_mask *m = arg;
+	struct bpf_eng *e = h->engine_data;
+
+	if (setting != SCAP_CFG_EVENT_MASK)
+		return scap_seterr(h, SCAP_ERR_NOTSUP, "bpf engine: unknown setting %d", setting);
+	return select_syscalls(h, e, m->mask, m->n);
+}
+
 static int map_ring(scap_t *h, struct bpf_eng *e)
 {
 	int fd = bpf_map__fd(e->skel->maps.rb);
@@ -180,6 +224,31 @@ static int map_ring(scap_t *h, struct bpf_eng *e)
 	return SCAP_OK;
 }
 
+/* Machine info of this host, as the savefile MI block carries it. */
+static void fill_machine_info(scap_t *h)
+{
+	struct scap_machine_info *mi = &h->meta.mi;
+	struct utsname u;
+	long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+	FILE *f = fopen("/proc/sys/kernel/pid_max", "r");
+	unsigned long long pid_max = 0;
+
+	memset(mi, 0, sizeof(*mi));
+	mi->sz = sizeof(*mi);
+	mi->num_cpus = (uint32_t)sysconf(_SC_NPROCESSORS_ONLN);
+	mi->memory_size_bytes = pages > 0 && psz > 0 ? (uint64_t)pages * (uint64_t)psz : 0;
+	if (f) {
+		if (fscanf(f, "%llu", &pid_max) != 1)
+			pid_max = 0;
+		fclose(f);
+	}
+	mi->max_pid = pid_max;
+	if (uname(&u) == 0)
+		snprintf(mi->hostname, sizeof(mi->hostname), "%s", u.nodename);
+	mi->boot_ts_epoch = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME);
+	h->meta.have_mi = true;
+}
+
 static int bpf_open(scap_t *h, const struct scap_open_opts *opts)
 {
 	struct print_scope ps;
@@ -188,8 +257,13 @@ static int bpf_open(scap_t *h, const struct scap_open_opts *opts)
 	long page = sysconf(_SC_PAGESIZE);
 	int err;
 
+	uint32_t snaplen = opts->snaplen ? opts->snaplen : SCAP_BPF_DEFAULT_SNAPLEN;
+
 	if (page <= 0)
 		page = 4096;
+	if (snaplen > SCAP_BPF_MAX_SNAPLEN)
+		return scap_seterr(h, SCAP_ERR_INVAL, "bpf engine: snaplen %" PRIu32 " is too large (at most %d bytes)",
+				   snaplen, SCAP_BPF_MAX_SNAPLEN);
 	/* preflight, before libbpf, so that the common failures read clearly */
 	if (ring < (size_t)page || ring > MAX_RING_BYTES || (ring & (ring - 1)) != 0)
 		return scap_seterr(h, SCAP_ERR_INVAL,
@@ -244,20 +318,17 @@ static int bpf_open(scap_t *h, const struct scap_open_opts *opts)
 	e->skel->rodata->boot_time = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME);
 	e->skel->rodata->rb_flags = BPF_RB_NO_WAKEUP;
 	e->skel->rodata->procexit_on = 1;
+	e->skel->rodata->snaplen = snaplen;
+	for (uint32_t nr = 0; nr < SCAP_BPF_SC_MAX && nr < SCAP_SYSCALL_TABLE_SIZE; nr++)
+		e->skel->rodata->ppm_sc_of_nr[nr] = scap_syscall_x86_64_table[nr].ppm_sc;
 	err = scap_bpf__load(e->skel);
 	if (err) {
 		err = libbpf_fail(h, e, "loading the probe", err);
 		goto fail;
 	}
-	for (size_t i = 0; i < sizeof(selected_syscalls) / sizeof(selected_syscalls[0]); i++) {
-		uint8_t one = 1;
-		err = bpf_map__update_elem(e->skel->maps.interesting, &selected_syscalls[i], sizeof(uint32_t), &one,
-					   sizeof(one), BPF_ANY);
-		if (err) {
-			err = libbpf_fail(h, e, "setting the syscall selection", err);
-			goto fail;
-		}
-	}
+	err = select_syscalls(h, e, NULL, 0);
+	if (err)
+		goto fail;
 	err = map_ring(h, e);
 	if (err)
 		goto fail;
@@ -269,6 +340,7 @@ static int bpf_open(scap_t *h, const struct scap_open_opts *opts)
 	print_end(&ps);
 	e->skel->bss->capture_on = 1;
 	h->engine_data = e;
+	fill_machine_info(h);
 	return SCAP_OK;
 fail:
 	print_end(&ps);
@@ -334,6 +406,7 @@ static int bpf_next(scap_t *h)
 			    scap_evt_decode(ev, rec + SCAP_BPF_REC_PREFIX, size - SCAP_BPF_REC_PREFIX, 2, why,
 					    sizeof(why)) == SCAP_OK) {
 				ev->cpu = scap_rd16(rec);
+				h->stats.bytes_read += size - SCAP_BPF_REC_PREFIX;
 				ev->flags = 0;
 				ev->offset = 0;
 				e->pending = true;
@@ -386,7 +459,10 @@ static void bpf_stats(scap_t *h, struct scap_stats *st)
 {
 	struct bpf_eng *e = h->engine_data;
 
-	st->n_drops = counter_sum(e, SCAP_BPF_CNT_DROP_FULL) + counter_sum(e, SCAP_BPF_CNT_DROP_SCRATCH);
+	st->n_drops_buffer = counter_sum(e, SCAP_BPF_CNT_DROP_FULL);
+	st->n_drops_too_large = counter_sum(e, SCAP_BPF_CNT_DROP_TOO_LARGE);
+	st->n_drops_probe = counter_sum(e, SCAP_BPF_CNT_DROP_PROBE);
+	st->n_drops = st->n_drops_buffer + st->n_drops_too_large + st->n_drops_probe;
 }
 
 const struct scap_engine_ops scap_bpf_engine = {
@@ -398,4 +474,5 @@ const struct scap_engine_ops scap_bpf_engine = {
 	.start = bpf_start,
 	.stop = bpf_stop,
 	.get_stats = bpf_stats,
+	.configure = bpf_configure,
 };

@@ -74,6 +74,8 @@ struct {
 const volatile __u64 boot_time = 0;    /* CLOCK_REALTIME - CLOCK_BOOTTIME at open */
 const volatile __u64 rb_flags = 0;     /* BPF_RB_NO_WAKEUP */
 const volatile __u8 procexit_on = 0;
+const volatile __u32 snaplen = SCAP_BPF_DEFAULT_SNAPLEN; /* I/O payload bytes kept */
+const volatile __u16 ppm_sc_of_nr[SCAP_BPF_SC_MAX];  /* generic events: nr -> ppm_sc */
 volatile __u32 capture_on = 0;         /* scap_start/scap_stop (mmapped .bss) */
 
 static __always_inline void count(__u32 k)
@@ -88,7 +90,7 @@ static __always_inline struct scratch *ev_begin(__u16 type, __u32 nparams)
 	__u32 zero = 0;
 	struct scratch *s = bpf_map_lookup_elem(&scratch_map, &zero);
 	if (!s) {
-		count(SCAP_BPF_CNT_DROP_SCRATCH);
+		count(SCAP_BPF_CNT_DROP_PROBE);
 		return NULL;
 	}
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
@@ -169,7 +171,7 @@ static __always_inline void ev_submit(struct scratch *s)
 	__u32 size = s->pos;
 	__u32 len = size - PFX;
 	if (size >= SAFE_SPAN) { /* cannot happen with the bounds above */
-		count(SCAP_BPF_CNT_DROP_SCRATCH);
+		count(SCAP_BPF_CNT_DROP_PROBE);
 		return;
 	}
 	__builtin_memcpy(&s->data[PFX + 16], &len, 4);
