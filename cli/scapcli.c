@@ -2,6 +2,7 @@
 /* scapcli: the thin command-line front end. Public API only. */
 #include <getopt.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,8 +14,17 @@
 
 #define MAX_TYPES 65536
 
+static volatile sig_atomic_t interrupted; /* SIGINT/SIGTERM: stop the capture loop */
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
 struct cli {
-	const char *file;
+	const char *file, *engine; /* -r, -e */
+	double duration;            /* --duration (live), 0: none */
 	uint64_t max_events; /* 0: all */
 	int stats;
 	int quiet;
@@ -33,8 +43,9 @@ struct cli {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: scapcli -r FILE [options]\n"
+		"usage: scapcli -r FILE [options] | scapcli -e bpf [options]\n"
 		"  -r, --read FILE      read events from a .scap capture (plain or gzip)\n"
+		"  -e, --engine NAME    capture live with NAME (bpf: root); stop: Ctrl-C, -n, --duration S\n"
 		"  -F, --filter COND    print only events matching a Falco-style condition\n"
 		"      --explain-filter COND  print the compiled form of COND and exit\n"
 		"      --list-fields[=markdown]  list the fields conditions can use\n"
@@ -43,13 +54,10 @@ static void usage(FILE *f)
 		"  -j, --json           alerts as JSON lines;  --min-priority P;  --list-rules\n"
 		"  -p, --print FORMAT   print each event as FORMAT, e.g. '%%evt.num %%proc.name %%fd.name'\n"
 		"  -n, --count N        stop after N events\n"
-		"  -q, --quiet          do not print events (use with --stats)\n"
-		"  -s, --snaplen N      bytes of buffers to print (default 80)\n"
-		"  -w, --write FILE     write the events that pass -F to FILE instead of printing\n"
-		"  -z, --gzip           gzip the file written by -w\n"
-		"      --stats          print counters on stderr at the end\n"
-		"  -h, --help           this help\n"
-		"      --version        print versions\n");
+		"  -q, --quiet          do not print events;  --stats: counters on stderr at the end\n"
+		"  -s, --snaplen N      bytes of buffers to print, and to capture live (default 80)\n"
+		"  -w, --write FILE     write the events that pass -F to FILE (-z, --gzip: gzipped)\n"
+		"  -h, --help           this help;  --version: print versions\n");
 }
 
 /* --list-fields: plain, or a markdown table. */
@@ -133,6 +141,14 @@ static int cmp_count(const void *a, const void *b)
 	return x->type < y->type ? -1 : x->type > y->type;
 }
 
+static void print_drops(scap_t *h)
+{
+	struct scap_stats st = {.sz = sizeof(st)};
+	if (scap_get_stats(h, &st) == SCAP_OK)
+		fprintf(stderr, "drops: %" PRIu64 " (buffer full %" PRIu64 ", too large %" PRIu64 ", probe %" PRIu64
+			")\n", st.n_drops, st.n_drops_buffer, st.n_drops_too_large, st.n_drops_probe);
+}
+
 static void print_stats(sinsp_t *s, const uint64_t *counts, uint64_t matched, double secs)
 {
 	struct scap_stats st = {.sz = sizeof(st)};
@@ -146,8 +162,9 @@ static void print_stats(sinsp_t *s, const uint64_t *counts, uint64_t matched, do
 		st.n_evts, matched, st.bytes_read, secs);
 	fprintf(stderr, "events/s: %.0f\nMB/s: %.1f\n", secs > 0 ? (double)st.n_evts / secs : 0.0,
 		secs > 0 ? (double)st.bytes_read / secs / 1e6 : 0.0);
-	fprintf(stderr, "blocks: %" PRIu64 " (skipped %" PRIu64 ")\nsections: %" PRIu64 "\ndrops: %" PRIu64 "\n",
-		st.n_blocks, st.n_blocks_skipped, st.n_sections, st.n_drops);
+	fprintf(stderr, "blocks: %" PRIu64 " (skipped %" PRIu64 ")\nsections: %" PRIu64 "\n", st.n_blocks,
+		st.n_blocks_skipped, st.n_sections);
+	print_drops(h);
 	sinsp_get_stats(s, &ss);
 	fprintf(stderr, "threads: %" PRIu64 " (added %" PRIu64 ", exited %" PRIu64 ", evicted %" PRIu64
 		", purged %" PRIu64 ")\nfds: %" PRIu64 "\ncontainers: %" PRIu64 "\n",
@@ -205,73 +222,54 @@ static int load_rules(struct cli *c, filter_registry_t *reg)
 	return rc || filter_ruleset_error_count(c->rs) ? 1 : 0;
 }
 
-/* JSON string (quoted, escaped). */
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			fprintf(f, "\\%c", ch);
-		else if (ch < 0x20)
-			fprintf(f, "\\u%04x", ch);
-		else
-			fputc(ch, f);
-	}
-	fputc('"', f);
-}
-
-/* One alert: Falco's text line, or its JSON keys. */
+/* One alert: Falco's text line, or its JSON line. */
 static void alert(const struct cli *c, sinsp_t *s, uint32_t r, const sinsp_evt_t *se)
 {
-	static char out[16384], val[4096];
+	static char out[65536];
 	const scap_evt_t *e = sinsp_evt_scap(se);
-	filter_format_t *fmt = filter_ruleset_rule_format(c->rs, r);
-	uint64_t ts = scap_evt_ts(e), num = sinsp_evt_num(se);
+	uint64_t ts = scap_evt_ts(e);
 	time_t secs = (time_t)(ts / 1000000000u);
 	struct tm tm;
 	char tbuf[40];
-	const char *prio = filter_rules_priority_name(filter_ruleset_rule_priority(c->rs, r));
 
-	filter_format_render(fmt, e, num, (void *)se, out, sizeof(out));
-	if (!c->json) {
-		localtime_r(&secs, &tm);
-		strftime(tbuf, sizeof(tbuf), "%H:%M:%S", &tm);
-		printf("%s.%09" PRIu64 ": %s %s\n", tbuf, (uint64_t)(ts % 1000000000u), prio, out);
+	if (c->json) {
+		struct scap_machine_info mi = {.sz = sizeof(mi)};
+		const char *host = scap_get_machine_info(sinsp_scap(s), &mi) == SCAP_OK ? mi.hostname : "";
+		if (filter_ruleset_alert_json(c->rs, r, e, sinsp_evt_num(se), (void *)se, host, out, sizeof(out)) >= 0)
+			puts(out);
 		return;
 	}
-	gmtime_r(&secs, &tm);
-	strftime(tbuf, sizeof(tbuf), "%Y-%m-%dT%H:%M:%S", &tm);
-	struct scap_machine_info mi = {.sz = sizeof(mi)};
-	printf("{\"hostname\":");
-	json_str(stdout, scap_get_machine_info(sinsp_scap(s), &mi) == SCAP_OK ? mi.hostname : "");
-	printf(",\"output\":");
-	json_str(stdout, out);
-	printf(",\"output_fields\":{");
-	for (size_t i = 0; i < filter_format_field_count(fmt); i++) {
-		filter_format_render_field(fmt, i, e, num, (void *)se, val, sizeof(val));
-		printf("%s", i ? "," : "");
-		json_str(stdout, filter_format_field_name(fmt, i));
-		putchar(':');
-		json_str(stdout, val);
-	}
-	printf("},\"priority\":");
-	json_str(stdout, prio);
-	printf(",\"rule\":");
-	json_str(stdout, filter_ruleset_rule_name(c->rs, r));
-	printf(",\"source\":\"syscall\",\"tags\":[");
-	for (size_t k = 0; k < filter_ruleset_rule_tag_count(c->rs, r); k++) {
-		printf("%s", k ? "," : "");
-		json_str(stdout, filter_ruleset_rule_tag(c->rs, r, k));
-	}
-	printf("],\"time\":\"%s.%09" PRIu64 "Z\"}\n", tbuf, (uint64_t)(ts % 1000000000u));
+	filter_format_render(filter_ruleset_rule_format(c->rs, r), e, sinsp_evt_num(se), (void *)se, out, sizeof(out));
+	localtime_r(&secs, &tm);
+	strftime(tbuf, sizeof(tbuf), "%H:%M:%S", &tm);
+	printf("%s.%09" PRIu64 ": %s %s\n", tbuf, (uint64_t)(ts % 1000000000u),
+	       filter_rules_priority_name(filter_ruleset_rule_priority(c->rs, r)), out);
+}
+
+/* Live engines trace only the syscalls whose events the filter or the rules
+ * can match (plus what the state needs). */
+static void set_event_mask(const struct cli *c, sinsp_t *s)
+{
+	uint32_t n = scap_event_max();
+	uint8_t *m;
+
+	if ((!c->filter || filter_matches_all_types(c->filter)) && !c->rs)
+		return;
+	if (!(m = calloc(n, 1)))
+		return;
+	for (uint32_t t = 0; t < n; t++)
+		m[t] = (!c->filter || filter_may_match_type(c->filter, (uint16_t)t)) &&
+		       (!c->rs || filter_ruleset_type_rule_count(c->rs, (uint16_t)t) > 0);
+	if (sinsp_set_event_mask(s, m, n) < 0)
+		fprintf(stderr, "scapcli: warning: cannot select events: %s\n", scap_geterr(sinsp_scap(s)));
+	free(m);
 }
 
 static int run(struct cli *c, filter_registry_t *reg, sinsp_t *s)
 {
 	const sinsp_evt_t *se;
 	uint64_t *counts = NULL, matched = 0;
-	int rc, status = 0;
+	int rc = SINSP_EOF, status = 0;
 	scap_dumper_t *dump = NULL;
 	char errbuf[SCAP_ERRBUF_SIZE];
 	double t0 = now_sec();
@@ -298,7 +296,14 @@ static int run(struct cli *c, filter_registry_t *reg, sinsp_t *s)
 			return 1;
 		}
 	}
-	while ((rc = sinsp_next(s, &se)) == SINSP_OK) {
+	set_event_mask(c, s);
+	while (!interrupted) {
+		if (c->duration > 0 && now_sec() - t0 >= c->duration)
+			break;
+		if ((rc = sinsp_next(s, &se)) == SINSP_TIMEOUT)
+			continue;
+		if (rc != SINSP_OK)
+			break;
 		const scap_evt_t *e = sinsp_evt_scap(se);
 		uint64_t num = sinsp_evt_num(se);
 		if (counts)
@@ -311,12 +316,7 @@ static int run(struct cli *c, filter_registry_t *reg, sinsp_t *s)
 			for (size_t k = 0; k < n && k < 64; k++)
 				alert(c, s, idx[k], se);
 			matched += n;
-			if (c->max_events && matched >= c->max_events)
-				break;
-			continue;
-		}
-		matched++;
-		if (dump) {
+		} else if (matched++, dump) {
 			if (scap_dump_write(dump, e) < 0)
 				break;
 		} else if (c->fmt && !c->quiet) {
@@ -331,7 +331,7 @@ static int run(struct cli *c, filter_registry_t *reg, sinsp_t *s)
 	}
 	fflush(stdout);
 	if (rc < 0) {
-		fprintf(stderr, "scapcli: %s: %s\n", c->file, sinsp_geterr(s));
+		fprintf(stderr, "scapcli: %s: %s\n", c->file ? c->file : c->engine, sinsp_geterr(s));
 		status = 1;
 	}
 	if (dump && scap_dump_close(dump, errbuf) < 0) {
@@ -340,18 +340,21 @@ static int run(struct cli *c, filter_registry_t *reg, sinsp_t *s)
 	}
 	if (c->stats)
 		print_stats(s, counts, matched, now_sec() - t0);
+	else if (c->engine) /* live: always say what was lost */
+		print_drops(sinsp_scap(s));
 	free(counts);
 	return status;
 }
 
 /* Open the capture and the state layer; register the state fields. */
-static sinsp_t *open_capture(const char *file, filter_registry_t *reg)
+static sinsp_t *open_capture(const struct cli *c, filter_registry_t *reg)
 {
 	struct scap_open_opts opts = SCAP_OPEN_OPTS_INIT;
 	char errbuf[SCAP_ERRBUF_SIZE];
 
-	opts.engine = "savefile";
-	opts.filename = file;
+	opts.engine = c->engine ? c->engine : "savefile";
+	opts.filename = c->file;
+	opts.snaplen = c->engine ? c->snaplen : 0;
 	scap_t *h = scap_open(&opts, errbuf);
 	if (!h) {
 		fprintf(stderr, "scapcli: %s\n", errbuf);
@@ -383,7 +386,8 @@ int main(int argc, char **argv)
 		{"explain-filter", required_argument, NULL, 'E'}, {"list-fields", optional_argument, NULL, 'L'},
 		{"rules", required_argument, NULL, 'R'}, {"validate", required_argument, NULL, 'v'},
 		{"json", no_argument, NULL, 'j'}, {"min-priority", required_argument, NULL, 'P'},
-		{"list-rules", no_argument, NULL, 'l'},
+		{"list-rules", no_argument, NULL, 'l'}, {"engine", required_argument, NULL, 'e'},
+		{"duration", required_argument, NULL, 'D'},
 		{NULL, 0, NULL, 0},
 	};
 	struct cli c = {.min_prio = FILTER_RULES_PRIO_DEBUG};
@@ -393,9 +397,16 @@ int main(int argc, char **argv)
 	int opt, rc, list = 0;
 
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
-	while ((opt = getopt_long(argc, argv, "r:F:p:n:qs:w:zR:V:jh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "r:e:F:p:n:qs:w:zR:V:jh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'r': c.file = optarg; break;
+		case 'e': c.engine = strcmp(optarg, "savefile") ? optarg : NULL; break;
+		case 'D':
+			if ((c.duration = strtod(optarg, &end)) <= 0 || *end) {
+				fprintf(stderr, "scapcli: --duration: '%s' is not a positive number of seconds\n", optarg);
+				return 2;
+			}
+			break;
 		case 'F': c.cond = optarg; break;
 		case 'p': c.format = optarg; break;
 		case 'E': explain = optarg; break;
@@ -435,9 +446,7 @@ int main(int argc, char **argv)
 		case 'w': c.wfile = optarg; break;
 		case 'z': c.gzip = 1; break;
 		case 'S': c.stats = 1; break;
-		case 'h':
-			usage(stdout);
-			return 0;
+		case 'h': usage(stdout); return 0;
 		case 'X':
 			printf("scapcli %s (libscap %s, libfilter %s, libsinsp %s)\n", scap_version(), scap_version(),
 			       filter_version(), sinsp_version());
@@ -452,35 +461,34 @@ int main(int argc, char **argv)
 		fprintf(stderr, "scapcli: cannot set up the filter fields\n");
 		return 1;
 	}
-	if (c.validate || c.list_rules) { /* the rules alone: state fields for checking only */
+	if (c.validate || c.list_rules || list || explain) { /* no capture: state fields for checking only */
 		sinsp_add_fields(NULL, reg);
-		rc = load_rules(&c, reg);
+		if (list || explain)
+			rc = list ? list_fields(reg, list == 2) : compile_filter(reg, explain, &c.filter);
+		else
+			rc = load_rules(&c, reg);
 		for (size_t i = 0; c.list_rules && i < filter_ruleset_rule_count(c.rs); i++)
 			printf("%-50s %-13s %s\n", filter_ruleset_rule_name(c.rs, i),
 			       filter_rules_priority_name(filter_ruleset_rule_priority(c.rs, i)),
 			       filter_ruleset_rule_enabled(c.rs, i) ? "" : "(disabled)");
-		filter_ruleset_free(c.rs);
-		filter_registry_free(reg);
-		return rc;
-	}
-	if (list || explain) {
-		sinsp_add_fields(NULL, reg); /* the state fields, for listing and checking only */
-		rc = list ? list_fields(reg, list == 2) : compile_filter(reg, explain, &c.filter);
 		if (explain && rc == 0) {
 			char dump[65536];
 			filter_dump(c.filter, dump, sizeof(dump));
 			printf("%s\n", dump);
 		}
 		filter_free(c.filter);
+		filter_ruleset_free(c.rs);
 		filter_registry_free(reg);
 		return rc;
 	}
-	if (!c.file || optind < argc || (c.gzip && !c.wfile)) {
+	if (!c.file == !c.engine || optind < argc || (c.gzip && !c.wfile) || (c.duration > 0 && !c.engine)) {
 		usage(stderr);
 		filter_registry_free(reg);
 		return 2;
 	}
-	sinsp_t *s = open_capture(c.file, reg);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	sinsp_t *s = open_capture(&c, reg);
 	rc = s ? run(&c, reg, s) : 1;
 	filter_free(c.filter);
 	filter_format_free(c.fmt);

@@ -121,6 +121,13 @@ SCAP_EXPORT int filter_ruleset_set_min_priority(filter_ruleset_t *rs, int prio);
  * number of matches (may exceed max). */
 SCAP_EXPORT size_t filter_ruleset_match(filter_ruleset_t *rs, const scap_evt_t *evt, uint64_t num, void *user,
 					uint32_t *rule_idx, size_t max);
+/* Render the alert of rule `rule` for evt as one line of Falco's JSON
+ * output (keys hostname, output, output_fields, priority, rule, source,
+ * tags, time: RFC 3339, UTC, nanoseconds), without a newline. Writes at most
+ * buflen bytes (NUL-terminated) and returns the length the whole line needs,
+ * like snprintf, or a negative code. */
+SCAP_EXPORT int filter_ruleset_alert_json(filter_ruleset_t *rs, size_t rule, const scap_evt_t *evt, uint64_t num,
+					  void *user, const char *hostname, char *buf, size_t buflen);
 /* How many rules filter_ruleset_match() evaluates for events of type t. */
 SCAP_EXPORT size_t filter_ruleset_type_rule_count(filter_ruleset_t *rs, uint16_t t);
 

@@ -29,6 +29,34 @@ grep -q "column 19: unknown field 'evt.nosuch'" "$tmp/err" && ok || ko "filter e
 "$cli" --list-fields | grep -q '^evt.type  *string ' && ok || ko "--list-fields"
 "$cli" --list-fields=markdown | grep -q '^| `evt.arg\[ARG\]` | string |' && ok || ko "--list-fields=markdown"
 
+# live capture: usage errors, then the bpf engine for real (root, BTF)
+"$cli" -r x --duration 1 >/dev/null 2>&1; [ $? -eq 2 ] && ok || ko "--duration without -e exits 2"
+"$cli" -e bpf -r x >/dev/null 2>&1; [ $? -eq 2 ] && ok || ko "-e with -r exits 2"
+"$cli" -e bpf --duration abc >/dev/null 2>&1; [ $? -eq 2 ] && ok || ko "bad --duration exits 2"
+"$cli" -e nosuch -n 1 2>"$tmp/err"; [ $? -eq 1 ] && grep -q "nosuch" "$tmp/err" && ok || ko "unknown engine"
+if ! "$cli" -e bpf -n 1 -q 2>"$tmp/err"; then
+	echo "SKIP: cli live capture: $(head -n1 "$tmp/err")"
+else
+	# a marker exec, seen by a filtered live capture, also written with -w
+	uniq="scapcli-live-$$"
+	"$cli" -e bpf -F "evt.type=execve and proc.name=true" --duration 4 -p '%proc.name %proc.args' >"$tmp/live" 2>"$tmp/err" &
+	"$cli" -e bpf -F "proc.name=true" --duration 4 -w "$tmp/live.scap" 2>/dev/null &
+	sleep 2
+	/bin/true "$uniq" a b
+	wait
+	grep -q "^true $uniq a b$" "$tmp/live" && ok || { ko "live execve"; cat "$tmp/live" "$tmp/err"; }
+	grep -q '^drops: 0 (buffer full 0, too large 0, probe 0)$' "$tmp/err" && ok || { ko "live drops line"; cat "$tmp/err"; }
+	"$cli" -r "$tmp/live.scap" -F "evt.type=execve" -p '%proc.name %proc.args' | grep -q "^true $uniq a b$" && ok ||
+		ko "live -w capture read back"
+	# Ctrl-C stops cleanly, with exit status 0 and the counters
+	"$cli" -e bpf -q --stats 2>"$tmp/err" &
+	pid=$!
+	sleep 1.5
+	kill -INT $pid
+	wait $pid && ok || ko "SIGINT: exit status"
+	grep -q '^events: [1-9]' "$tmp/err" && grep -q '^drops: ' "$tmp/err" && ok || { ko "SIGINT: stats"; cat "$tmp/err"; }
+fi
+
 cap="${SCAP_SHARED_DIR:-}/captures"
 if [ ! -d "$cap" ]; then
 	echo "SKIP: cli corpus checks: $cap not found"
