@@ -68,8 +68,9 @@ SCAP_EXPORT int filter_ruleset_load_file(filter_ruleset_t *rs, const char *path)
 SCAP_EXPORT int filter_ruleset_load_string(filter_ruleset_t *rs, const char *yaml, size_t len, const char *name);
 
 /* Define the lists and macros into the registry, compile the condition
- * (with exceptions) and output of every enabled rule of the syscall source,
- * build the event-type index. FILTER_OK, or FILTER_ERR_COMPILE when some
+ * (with exceptions) and output of every rule of the syscall source (disabled
+ * ones too, as Falco does: their errors show at load and enabling them
+ * later cannot fail), build the event-type index of the enabled ones. FILTER_OK, or FILTER_ERR_COMPILE when some
  * rule/macro/list failed (see the diagnostics; rules that compiled are
  * usable). May be called again after more loads. */
 SCAP_EXPORT int filter_ruleset_compile(filter_ruleset_t *rs);

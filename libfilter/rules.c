@@ -2210,12 +2210,10 @@ SCAP_EXPORT int filter_ruleset_compile(filter_ruleset_t *rs)
 			 msg);
 		ret = FILTER_ERR_COMPILE;
 	}
+	/* disabled rules are compiled too, as Falco does: their errors are
+	 * reported at load, and enabling them later cannot fail */
 	for (size_t i = 0; i < rs->nrules; i++) {
 		struct rrule *r = &rs->rules[i];
-		if (!r->enabled) {
-			rule_uncompile(r);
-			continue;
-		}
 		if (compile_rule(rs, r))
 			ret = FILTER_ERR_COMPILE;
 	}

@@ -136,10 +136,10 @@ START_TEST(test_basic)
 	ck_assert_str_eq(filter_ruleset_rule_source(rs, a), "k8s_audit");
 	ck_assert_int_eq(filter_ruleset_rule_enabled(rs, o), 1);
 	ck_assert_int_eq(filter_ruleset_rule_enabled(rs, c), 0);
-	/* compiled: enabled syscall rules only */
+	/* compiled: syscall rules, disabled ones too (as Falco) */
 	ck_assert_ptr_nonnull(filter_ruleset_rule_filter(rs, o));
 	ck_assert_ptr_nonnull(filter_ruleset_rule_format(rs, o));
-	ck_assert_ptr_null(filter_ruleset_rule_filter(rs, c));
+	ck_assert_ptr_nonnull(filter_ruleset_rule_filter(rs, c));
 	ck_assert_ptr_null(filter_ruleset_rule_filter(rs, a));
 	ck_assert_str_eq(filter_ruleset_rule_condition(rs, o), "is_open and evt.dir = <");
 	ck_assert_str_eq(filter_ruleset_rule_output(rs, o), "open %evt.num %evt.type");
@@ -198,8 +198,8 @@ START_TEST(test_override)
 	ck_assert_uint_eq(filter_ruleset_rule_tag_count(rs, s), 1);
 	ck_assert_str_eq(filter_ruleset_rule_tag(rs, s, 0), "t2");
 	ck_assert_int_eq(filter_ruleset_rule_enabled(rs, s), 0);
-	ck_assert_ptr_null(filter_ruleset_rule_filter(rs, s));
-	/* enabling compiles it */
+	ck_assert_ptr_nonnull(filter_ruleset_rule_filter(rs, s)); /* compiled, not evaluated */
+	/* enabling it makes it evaluated */
 	ck_assert_int_eq(filter_ruleset_enable(rs, "S", true), 1);
 	check_dump(rs, "S", "(= evt.type \"close\")");
 	/* rule T: deprecated append, then the standalone enabled toggle */
@@ -339,6 +339,8 @@ static const struct ecase ecases[] = {
 	{"- macro: bad\n  condition: evt.num = = 1\n", 0, "LOAD_ERR_COMPILE_CONDITION", "macro", "bad", 2, 24, ""},
 	{"- rule: r\n  condition: >\n    evt.type = open and\n    proc.nme = bash\n" RULE_HDR, 0,
 	 "LOAD_ERR_COMPILE_CONDITION", "rule", "r", 4, 5, "unknown field 'proc.nme'"},
+	{"- rule: off\n  condition: evt.type = open and proc.nme = x\n  enabled: false\n" RULE_HDR, 0,
+	 "LOAD_ERR_COMPILE_CONDITION", "rule", "off", 2, 34, "unknown field 'proc.nme'"}, /* disabled: still checked */
 	{"- macro: mm\n  condition: evt.type = open and\n     fd.nam = x\n- rule: r\n  condition: mm\n" RULE_HDR, 0,
 	 "LOAD_ERR_COMPILE_CONDITION", "rule", "r", 3, 6, "in macro 'mm': unknown field 'fd.nam'"},
 	{"- rule: r\n  condition: evt.type = open\n  desc: d\n  output: \"x %evt.nope y\"\n  priority: ERROR\n", 0,
