@@ -37,6 +37,8 @@ struct cli {
 	int gzip;          /* -z */
 	const char *rules[32]; /* -R / -V */
 	int nrules, validate, list_rules, json, min_prio;
+	const char *sel[32]; /* --enable / -D: rule names or tags, in order */
+	int sel_on[32], nsel;
 	filter_ruleset_t *rs;
 };
 
@@ -52,6 +54,7 @@ static void usage(FILE *f)
 		"  -R, --rules PATH     raise the alerts of a Falco rules file or directory\n"
 		"  -V, --validate PATH  check a rules file or directory and exit (1 on errors)\n"
 		"  -j, --json           alerts as JSON lines;  --min-priority P;  --list-rules\n"
+		"  -D, --disable NAME   disable the rules named NAME or tagged NAME;  --enable NAME\n"
 		"  -p, --print FORMAT   print each event as FORMAT, e.g. '%%evt.num %%proc.name %%fd.name'\n"
 		"  -n, --count N        stop after N events\n"
 		"  -q, --quiet          do not print events;  --stats: counters on stderr at the end\n"
@@ -77,55 +80,6 @@ static int list_fields(filter_registry_t *reg, int markdown)
 			printf("%-28s %-8s %s\n", name, filter_ftype_name(type), desc);
 	}
 	return 0;
-}
-
-/* Append to line (capacity LINE_MAX), clamping at the end. */
-#define LINE_CAP 16384
-__attribute__((format(printf, 3, 4))) static void app(char *line, size_t *n, const char *fmt, ...)
-{
-	va_list ap;
-	int r;
-
-	if (*n >= LINE_CAP - 1)
-		return;
-	va_start(ap, fmt);
-	r = vsnprintf(line + *n, LINE_CAP - *n, fmt, ap);
-	va_end(ap);
-	if (r > 0)
-		*n = *n + (size_t)r < LINE_CAP - 1 ? *n + (size_t)r : LINE_CAP - 1;
-}
-
-static void print_event(const struct cli *c, const sinsp_evt_t *se, const scap_evt_t *e, uint64_t num)
-{
-	char line[LINE_CAP], val[4096], tbuf[32];
-	size_t n = 0;
-	uint64_t ts = scap_evt_ts(e);
-	time_t secs = (time_t)(ts / 1000000000u);
-	struct tm tm;
-	uint16_t type = scap_evt_type(e);
-	const char *name = scap_event_name(type);
-	const sinsp_thread_t *t = sinsp_evt_thread(se);
-	const char *comm = t && !sinsp_thread_is_placeholder(t) ? sinsp_thread_comm(t) : "<NA>";
-
-	localtime_r(&secs, &tm);
-	strftime(tbuf, sizeof(tbuf), "%H:%M:%S", &tm);
-	app(line, &n, "%" PRIu64 " %s.%09" PRIu64 " %u %s (%" PRId64 ") %c ", num, tbuf,
-	    (uint64_t)(ts % 1000000000u), scap_evt_cpu(e), comm,
-	    scap_evt_tid(e), scap_event_direction(type) == SCAP_DIR_ENTER ? '>' : '<');
-	if (name)
-		app(line, &n, "%s", name);
-	else
-		app(line, &n, "unknown(%u)", type);
-	for (uint32_t i = 0; i < scap_evt_nparams(e); i++) {
-		const char *pname = scap_event_param_name(type, i);
-		scap_evt_param_format(e, i, val, sizeof(val), c->snaplen);
-		if (pname)
-			app(line, &n, " %s=%s", pname, val);
-		else
-			app(line, &n, " arg%u=%s", i, val);
-	}
-	line[n++] = '\n';
-	fwrite(line, 1, n, stdout);
 }
 
 struct type_count {
@@ -218,6 +172,12 @@ static int load_rules(struct cli *c, filter_registry_t *reg)
 		filter_ruleset_diag_format(c->rs, i, msg, sizeof(msg));
 		fprintf(stderr, "%s\n", msg);
 	}
+	for (int i = 0; i < c->nsel && !rc; i++)
+		if (filter_ruleset_enable(c->rs, c->sel[i], c->sel_on[i]) <= 0) {
+			fprintf(stderr, "scapcli: --%s %s: no rule or tag by that name, or it does not compile\n",
+				c->sel_on[i] ? "enable" : "disable", c->sel[i]);
+			rc = 1;
+		}
 	filter_ruleset_set_min_priority(c->rs, c->min_prio);
 	return rc || filter_ruleset_error_count(c->rs) ? 1 : 0;
 }
@@ -319,12 +279,12 @@ static int run(struct cli *c, filter_registry_t *reg, sinsp_t *s)
 		} else if (matched++, dump) {
 			if (scap_dump_write(dump, e) < 0)
 				break;
-		} else if (c->fmt && !c->quiet) {
-			int n = filter_format_render(c->fmt, e, num, (void *)se, line, sizeof(line));
-			fwrite(line, 1, n < (int)sizeof(line) ? (size_t)n : sizeof(line) - 1, stdout);
-			putchar('\n');
-		} else if (!c->quiet) {
-			print_event(c, se, e, num);
+		} else if (!c->quiet) { /* -p FORMAT, or sysdig's default line */
+			int n = c->fmt ? filter_format_render(c->fmt, e, num, (void *)se, line, sizeof(line) - 1)
+				       : sinsp_evt_line(se, c->snaplen, line, sizeof(line) - 1);
+			n = n < 0 ? 0 : n < (int)sizeof(line) - 2 ? n : (int)sizeof(line) - 2;
+			line[n] = '\n';
+			fwrite(line, 1, (size_t)n + 1, stdout);
 		}
 		if (c->max_events && matched >= c->max_events)
 			break;
@@ -387,7 +347,8 @@ int main(int argc, char **argv)
 		{"rules", required_argument, NULL, 'R'}, {"validate", required_argument, NULL, 'v'},
 		{"json", no_argument, NULL, 'j'}, {"min-priority", required_argument, NULL, 'P'},
 		{"list-rules", no_argument, NULL, 'l'}, {"engine", required_argument, NULL, 'e'},
-		{"duration", required_argument, NULL, 'D'},
+		{"duration", required_argument, NULL, 'u'}, {"disable", required_argument, NULL, 'D'},
+		{"enable", required_argument, NULL, 'N'},
 		{NULL, 0, NULL, 0},
 	};
 	struct cli c = {.min_prio = FILTER_RULES_PRIO_DEBUG};
@@ -397,11 +358,11 @@ int main(int argc, char **argv)
 	int opt, rc, list = 0;
 
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
-	while ((opt = getopt_long(argc, argv, "r:e:F:p:n:qs:w:zR:V:jh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "r:e:F:p:n:qs:w:zR:V:D:jh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'r': c.file = optarg; break;
 		case 'e': c.engine = strcmp(optarg, "savefile") ? optarg : NULL; break;
-		case 'D':
+		case 'u':
 			if ((c.duration = strtod(optarg, &end)) <= 0 || *end) {
 				fprintf(stderr, "scapcli: --duration: '%s' is not a positive number of seconds\n", optarg);
 				return 2;
@@ -434,6 +395,15 @@ int main(int argc, char **argv)
 			}
 			c.rules[c.nrules++] = optarg;
 			c.validate |= opt != 'R';
+			break;
+		case 'D':
+		case 'N':
+			if (c.nsel == 32) {
+				fprintf(stderr, "scapcli: at most 32 --enable/--disable\n");
+				return 2;
+			}
+			c.sel_on[c.nsel] = opt == 'N';
+			c.sel[c.nsel++] = optarg;
 			break;
 		case 'j': c.json = 1; break;
 		case 'l': c.list_rules = 1; break;

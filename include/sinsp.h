@@ -63,6 +63,12 @@ SCAP_EXPORT void sinsp_close(sinsp_t *s);
 SCAP_EXPORT scap_t *sinsp_scap(sinsp_t *s);
 SCAP_EXPORT const char *sinsp_geterr(const sinsp_t *s);
 
+/* The event as one line of sysdig's default text output, without a newline:
+ * "NUM HH:MM:SS.NNNNNNNNN CPU COMM (TID) DIR TYPE NAME=VALUE..." (local time;
+ * buffers shown up to snaplen bytes, 0: 80). Writes at most buflen bytes
+ * (NUL-terminated, truncated if needed) and returns the length written. */
+SCAP_EXPORT int sinsp_evt_line(const sinsp_evt_t *e, uint32_t snaplen, char *buf, size_t buflen);
+
 /* Live engines: ask only for the events of mask (see scap_set_event_mask)
  * plus those the state tables need (clone/exec/exit, fd creation and
  * destruction, uid changes...). NULL: every event. */

@@ -95,6 +95,14 @@ assert a["time"] == "2017-02-04T01:22:15.286801004Z", a' && ok || ko "-j alert"
 	"$cli" -V "$rules/cli_bad.yaml" 2>"$tmp/err"; [ $? -eq 1 ] && ok || ko "-V bad file exits 1"
 	grep -q "cli_bad.yaml:3:32: error: LOAD_ERR_COMPILE_CONDITION: rule 'x': unknown field 'proc.nme'" "$tmp/err" && ok || { ko "-V message"; cat "$tmp/err"; }
 	"$cli" --list-rules -R "$rules/cli.yaml" | grep -q '^Never  *Debug' && ok || ko "--list-rules"
+	# rule selection by name or tag
+	"$cli" --list-rules -R "$rules/cli.yaml" -D filesystem | grep -q '^Read tmp file .*(disabled)$' && ok || ko "-D tag"
+	"$cli" --list-rules -R "$rules/cli.yaml" -D 'Read tmp file' --enable test | grep -q '^Read tmp file .*Warning *$' &&
+		ok || ko "-D then --enable, in order"
+	"$cli" --list-rules -R "$rules/cli.yaml" -D nosuch 2>"$tmp/err"; [ $? -eq 1 ] && ok || ko "-D unknown exits 1"
+	grep -q -- "--disable nosuch: no rule or tag" "$tmp/err" && ok || ko "-D unknown message"
+	[ "$("$cli" -r "$cap/falco_open-multiple-files.scap" -R "$rules/cli.yaml" -D 'Read tmp file' | wc -l)" -eq 0 ] &&
+		ok || ko "-D silences the rule"
 	# a compound filter: the failed connects of the curl capture
 	[ "$("$cli" -r "$cap/libs_curl_google.scap" -F 'evt.type=connect and evt.rawres < 0' | cut -d' ' -f1 | tr '\n' ' ')" = \
 	  "1057 1063 1273 " ] && ok || ko "compound -F"

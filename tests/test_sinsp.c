@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <pwd.h>
 
@@ -139,6 +140,33 @@ START_TEST(test_open_close)
 	ck_assert_str_eq(render_at(&c, 1108, "%fd.num %fd.name"), "3 /tmp/file-3");
 	ck_assert_str_eq(sinsp_fd_name(sinsp_find_fd(c.s, 16569, 3)), "/tmp/file-3");
 	close_ctx(&c);
+}
+END_TEST
+
+/* sysdig's default line (what scapcli prints), and its truncation */
+START_TEST(test_evt_line)
+{
+	const char *path = tu_shared_capture("falco_open-multiple-files.scap");
+	char line[512], tiny[12];
+	if (!path)
+		return;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	struct ctx c = open_ctx(path, NULL);
+	render_at(&c, 1098, "%evt.num");
+	const sinsp_evt_t *e = NULL;
+	ck_assert_int_eq(sinsp_next(c.s, &e), SINSP_OK); /* 1099 */
+	int n = sinsp_evt_line(e, 0, line, sizeof(line));
+	ck_assert_int_eq(n, (int)strlen(line));
+	ck_assert_msg(strncmp(line, "1099 01:22:", 11) == 0 && strstr(line, " python (16569) "), "%s", line);
+	ck_assert_int_eq(sinsp_evt_line(e, 0, tiny, sizeof(tiny)), (int)sizeof(tiny) - 1);
+	ck_assert_int_eq(strncmp(tiny, line, sizeof(tiny) - 1), 0);
+	ck_assert_int_eq(tiny[sizeof(tiny) - 1], '\0');
+	ck_assert_int_eq(sinsp_evt_line(e, 0, line, 0), SCAP_ERR_INVAL);
+	ck_assert_int_eq(sinsp_evt_line(NULL, 0, line, sizeof(line)), SCAP_ERR_INVAL);
+	close_ctx(&c);
+	unsetenv("TZ");
+	tzset();
 }
 END_TEST
 
@@ -593,6 +621,7 @@ Suite *sinsp_suite(void)
 
 	tcase_add_loop_test(tc, test_proclist, 0, (int)(sizeof(captures) / sizeof(captures[0])));
 	tcase_add_test(tc, test_open_close);
+	tcase_add_test(tc, test_evt_line);
 	tcase_add_test(tc, test_connect_tuple);
 	tcase_add_test(tc, test_execve_lineage);
 	tcase_add_test(tc, test_ipv6_server);
