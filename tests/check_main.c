@@ -4,6 +4,8 @@
 
 #include "test_util.h"
 
+Suite *bpf_sys_suite(void); /* tests/test_bpf_sys.c */
+
 int main(void)
 {
 	SRunner *sr = srunner_create(schema_suite());
@@ -22,6 +24,7 @@ int main(void)
 	srunner_add_suite(sr, rules_suite());
 	srunner_add_suite(sr, dump_suite());
 	srunner_add_suite(sr, bpf_suite());
+	srunner_add_suite(sr, bpf_sys_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -187,13 +187,17 @@ static void check_execve(struct marks *m, const scap_evt_t *e)
 	ck_assert_int_eq(p_i64(e, 3), m->child);           /* tid */
 	ck_assert_int_eq(p_i64(e, 4), m->child);           /* pid */
 	ck_assert_int_eq(p_i64(e, 5), getpid());           /* ptid */
-	p_bytes(e, 6, "", 0);                              /* cwd: not yet */
+	{ /* cwd: the child inherits ours */
+		char cwd[4096];
+		ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
+		p_bytes(e, 6, cwd, (uint32_t)strlen(cwd) + 1);
+	}
 	ck_assert_int_eq(p_i64(e, 7), (int64_t)rl.rlim_cur); /* fdlimit */
 	p_bytes(e, 13, "true", 5);                         /* comm */
 	ck_assert_uint_eq(p_u32(e, 18), loginuid);
 	ck_assert_uint_eq(p_u32(e, 26), getuid());
 	ck_assert_uint_eq(p_u32(e, 29), getgid());
-	p_bytes(e, 30, "", 0);                             /* filename: not yet */
+	p_bytes(e, 30, "/bin/true", 10);                   /* filename */
 }
 
 static void check_openat(struct marks *m, const scap_evt_t *e)
