@@ -12,7 +12,8 @@
 enum fid {
 	P_PID, P_PPID, P_VPID, P_NAME, P_EXE, P_EXEPATH, P_CMDLINE, P_ARGS, P_CWD, P_TTY, P_SID, P_VPGID,
 	P_LOGINUID, P_PNAME, P_PCMDLINE, P_PEXE, P_PEXEPATH, P_ANAME, P_APID, P_DURATION, P_IS_PLACEHOLDER,
-	P_AEXE, P_AEXEPATH, P_SNAME, P_ENV, P_IS_EXE_UPPER_LAYER, P_EXE_INO_CTIME, P_EXE_INO_MTIME,
+	P_AEXE, P_AEXEPATH, P_SNAME, P_ENV, P_IS_EXE_UPPER_LAYER, P_IS_EXE_WRITABLE, P_IS_EXE_FROM_MEMFD, P_IS_SID_LEADER,
+	P_IS_VPGID_LEADER, P_EXE_INO_CTIME, P_EXE_INO_MTIME,
 	P_EXE_INO_CTIME_DUR, T_TID, T_VTID, T_ISMAIN, T_CAP_PERMITTED, T_CAP_EFFECTIVE, T_CAP_INHERITABLE,
 	FD_NUM, FD_TYPE, FD_TYPECHAR, FD_NAME, FD_NAMERAW, FD_DIRECTORY, FD_FILENAME, FD_SIP, FD_CIP, FD_SPORT,
 	FD_CPORT, FD_LIP, FD_RIP, FD_LPORT, FD_RPORT, FD_IP, FD_PORT, FD_L4PROTO, FD_SOCKFAMILY, FD_IS_SERVER,
@@ -63,6 +64,13 @@ static const struct {
 	 "environment as NAME=value pairs separated by spaces; proc.env[NAME] is one variable's value"},
 	{"proc.is_exe_upper_layer", FILTER_T_BOOL, 0, P_IS_EXE_UPPER_LAYER,
 	 "true if the executable is in the upper layer of an overlay file system"},
+	{"proc.is_exe_writable", FILTER_T_BOOL, 0, P_IS_EXE_WRITABLE,
+	 "true if the executable file is writable by the process's user"},
+	{"proc.is_exe_from_memfd", FILTER_T_BOOL, 0, P_IS_EXE_FROM_MEMFD,
+	 "true if the executable is a memfd (fileless execution)"},
+	{"proc.is_sid_leader", FILTER_T_BOOL, 0, P_IS_SID_LEADER, "true if the process leads its session (sid = vpid)"},
+	{"proc.is_vpgid_leader", FILTER_T_BOOL, 0, P_IS_VPGID_LEADER,
+	 "true if the process leads its process group (vpgid = vpid)"},
 	{"proc.exe_ino.ctime", FILTER_T_ABSTIME, 0, P_EXE_INO_CTIME, "change time of the executable's inode (ns)"},
 	{"proc.exe_ino.mtime", FILTER_T_ABSTIME, 0, P_EXE_INO_MTIME, "modification time of the executable's inode (ns)"},
 	{"proc.exe_ino.ctime_duration_proc_start", FILTER_T_RELTIME, 0, P_EXE_INO_CTIME_DUR,
@@ -530,6 +538,10 @@ static int extract(void *pctx, uint32_t id, const filter_fieldref_t *ref, const 
 		break;
 	}
 	case P_IS_EXE_UPPER_LAYER: filter_out_bool(out, p->exe_upper_layer); break;
+	case P_IS_EXE_WRITABLE: filter_out_bool(out, p->exe_writable); break;
+	case P_IS_EXE_FROM_MEMFD: filter_out_bool(out, p->exe_from_memfd); break;
+	case P_IS_SID_LEADER: if (t->sid >= 0 && t->vpid >= 0) filter_out_bool(out, t->sid == t->vpid); break;
+	case P_IS_VPGID_LEADER: if (t->vpgid >= 0 && t->vpid >= 0) filter_out_bool(out, t->vpgid == t->vpid); break;
 	case P_EXE_INO_CTIME: if (p->exe_ino_ctime) filter_out_u64(out, p->exe_ino_ctime); break;
 	case P_EXE_INO_MTIME: if (p->exe_ino_mtime) filter_out_u64(out, p->exe_ino_mtime); break;
 	case P_EXE_INO_CTIME_DUR: {

@@ -377,6 +377,8 @@ static struct sproc *proc_clone(sinsp_t *s, const struct sproc *from)
 	p->exe_ino_ctime = from->exe_ino_ctime;
 	p->exe_ino_mtime = from->exe_ino_mtime;
 	p->exe_upper_layer = from->exe_upper_layer;
+	p->exe_writable = from->exe_writable;
+	p->exe_from_memfd = from->exe_from_memfd;
 	p->pidns_start = from->pidns_start;
 	memcpy(p->container_id, from->container_id, sizeof(p->container_id));
 	p->container_type = from->container_type;
@@ -603,6 +605,8 @@ void sinsp_load_metadata(sinsp_t *s)
 			p->exe_ino_ctime = (uint64_t)scap_tinfo_int(ti, SCAP_TI_EXE_INO_CTIME);
 			p->exe_ino_mtime = (uint64_t)scap_tinfo_int(ti, SCAP_TI_EXE_INO_MTIME);
 			p->exe_upper_layer = scap_tinfo_int(ti, SCAP_TI_EXE_UPPER_LAYER) != 0;
+			p->exe_writable = scap_tinfo_int(ti, SCAP_TI_EXE_WRITABLE) != 0;
+			p->exe_from_memfd = scap_tinfo_int(ti, SCAP_TI_EXE_FROM_MEMFD) != 0;
 			p->pidns_start = (uint64_t)scap_tinfo_int(ti, SCAP_TI_PIDNS_INIT_START_TS);
 		}
 	}
@@ -798,7 +802,9 @@ static void on_clone(sinsp_t *s, struct sinsp_evt *e)
 	}
 }
 
+#define PPM_EXE_WRITABLE 1u /* execve_flags (event-schema.json) */
 #define PPM_EXE_UPPER_LAYER 2u
+#define PPM_EXE_FROM_MEMFD 4u
 
 static void on_execve(sinsp_t *s, struct sinsp_evt *e)
 {
@@ -848,8 +854,11 @@ static void on_execve(sinsp_t *s, struct sinsp_evt *e)
 	if (pint(s, e, PN_EXE_INO_MTIME, &c1))
 		p->exe_ino_mtime = (uint64_t)c1;
 	uint32_t xflags;
-	if (s->pidx[scap_evt_type(e->evt)][PN_FLAGS] >= 0 && pu32(s, e, PN_FLAGS, &xflags))
+	if (s->pidx[scap_evt_type(e->evt)][PN_FLAGS] >= 0 && pu32(s, e, PN_FLAGS, &xflags)) {
 		p->exe_upper_layer = (xflags & PPM_EXE_UPPER_LAYER) != 0;
+		p->exe_writable = (xflags & PPM_EXE_WRITABLE) != 0;
+		p->exe_from_memfd = (xflags & PPM_EXE_FROM_MEMFD) != 0;
+	}
 	if (pint(s, e, PN_PID, &v)) t->pid = v;
 	if (pint(s, e, PN_PTID, &v)) t->ptid = v;
 	if (pint(s, e, PN_VPGID, &v)) t->vpgid = v;

@@ -46,7 +46,7 @@ struct sproc {
 	uint32_t args_len, cgroups_len, env_len;
 	uint64_t exe_ino_ctime, exe_ino_mtime; /* 0: unknown */
 	uint64_t pidns_start;                   /* start of the pid namespace's init, 0: unknown */
-	bool exe_upper_layer;
+	bool exe_upper_layer, exe_writable, exe_from_memfd;
 	struct sinsp_fd *fds; /* uthash by fd */
 	uint32_t nfds;
 	char container_id[16]; /* "" unknown yet, else "host" or 12 hex */

@@ -16,7 +16,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -24,6 +28,7 @@
 
 #include "scap.h"
 #include "sinsp.h"
+#include "filter.h"
 #include "test_util.h"
 #include "../libscap/engine/bpf/ppm_flags.h"
 
@@ -306,6 +311,14 @@ static int after_done(const struct marks *m)
 	return m->got_after > 0;
 }
 
+/* Trace only the marker events: a busy machine cannot flood the ring. */
+static void select_markers(scap_t *h)
+{
+	uint8_t mask[SCAP_EVT_MASK_TEST_N] = {0};
+	mask[EV_OPENAT_X] = mask[EV_CLOSE_X] = mask[EV_EXECVE_X] = mask[EV_PROCEXIT] = 1;
+	ck_assert_int_eq(scap_set_event_mask(h, mask, sizeof(mask)), SCAP_OK);
+}
+
 static void run_child(struct marks *m)
 {
 	int pfd[2];
@@ -353,6 +366,7 @@ START_TEST(bpf_live_markers)
 
 	if (!h)
 		return;
+	select_markers(h);
 	memset(&m, 0, sizeof(m));
 	run_child(&m);
 	pump(h, &m, child_done, "the child's events");
@@ -395,6 +409,7 @@ START_TEST(bpf_roundtrip_savefile)
 
 	if (!h)
 		return;
+	select_markers(h);
 	memset(&m, 0, sizeof(m));
 	snprintf(out, sizeof(out), "%s", tu_tmpfile(".bpf.scap"));
 	m.dump = scap_dump_open(h, out, NULL, errbuf);
@@ -518,6 +533,181 @@ START_TEST(bpf_event_mask)
 }
 END_TEST
 
+/* ---- the marker workload through libsinsp: derived fields ---- */
+struct live_fmt {
+	sinsp_t *s;
+	filter_registry_t *reg;
+};
+
+/* Render tmpl for the event. */
+static const char *live_render(struct live_fmt *L, const sinsp_evt_t *se, const char *tmpl)
+{
+	static char buf[8192];
+	filter_format_t *f = filter_format_compile(L->reg, tmpl, NULL);
+	ck_assert_msg(f != NULL, "%s: %s", tmpl, filter_registry_geterr(L->reg));
+	filter_format_render(f, sinsp_evt_scap(se), sinsp_evt_num(se), (void *)se, buf, sizeof(buf));
+	filter_format_free(f);
+	return buf;
+}
+
+/* The child: write a file, connect to the listener, chmod u+s, fork, exec
+ * a memfd copy of /bin/true (fileless), then exec /bin/true. */
+static void sinsp_marker_child(const char *wpath, const char *spath, int port, const char *uniq)
+{
+	char arg0[] = "true", a1[96], a2[] = "b";
+	int fd = open(wpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || write(fd, "scapkit-marker-data", 19) != 19)
+		_exit(10);
+	close(fd);
+	int sk = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (sk < 0 || connect(sk, (struct sockaddr *)&sa, sizeof(sa)) != 0)
+		_exit(11);
+	close(sk);
+	if (chmod(spath, 04755) != 0)
+		_exit(12);
+	pid_t g = fork();
+	if (g == 0) { /* fileless: exec a memfd holding /bin/true */
+		char m0[] = "memfd-true";
+		char *mv[] = {m0, NULL}, *ev[] = {NULL};
+		int in = open("/bin/true", O_RDONLY), mfd = (int)syscall(SYS_memfd_create, "scapkit", 0);
+		char buf[65536];
+		ssize_t n;
+		if (in < 0 || mfd < 0)
+			_exit(13);
+		while ((n = read(in, buf, sizeof(buf))) > 0)
+			if (write(mfd, buf, (size_t)n) != n)
+				_exit(14);
+		fexecve(mfd, mv, ev);
+		_exit(15);
+	}
+	if (g < 0 || waitpid(g, NULL, 0) != g)
+		_exit(16);
+	snprintf(a1, sizeof(a1), "%s", uniq);
+	char *argv[] = {arg0, a1, a2, NULL}, *envp[] = {NULL};
+	execve("/bin/true", argv, envp);
+	_exit(17);
+}
+
+START_TEST(bpf_sinsp_markers)
+{
+	scap_t *h = open_bpf(64u << 20);
+	char errbuf[SCAP_ERRBUF_SIZE], wpath[256], spath[256], uniq[96], cwd[4096], comm[64] = "";
+	struct live_fmt L;
+	if (!h)
+		return;
+	L.s = sinsp_open(h, NULL, errbuf);
+	ck_assert_msg(L.s != NULL, "%s", errbuf);
+	L.reg = filter_registry_new();
+	ck_assert_int_eq(filter_registry_add_evt_fields(L.reg), FILTER_OK);
+	ck_assert_int_eq(sinsp_add_fields(L.s, L.reg), SCAP_OK);
+	/* only what the markers need (plus what the state needs) */
+	static const char *const names[] = {"execve", "execveat", "openat", "write", "connect", "chmod", "fchmodat", "clone", "procexit"};
+	uint8_t mask[1024] = {0};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		uint16_t ids[32];
+		uint32_t n = scap_event_find(names[i], ids, 32);
+		for (uint32_t k = 0; k < n && k < 32; k++)
+			mask[ids[k]] = 1;
+	}
+	ck_assert_int_eq(sinsp_set_event_mask(L.s, mask, scap_event_max()), SCAP_OK);
+
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
+	FILE *cf = fopen("/proc/self/comm", "r");
+	ck_assert_ptr_nonnull(cf);
+	ck_assert_ptr_nonnull(fgets(comm, sizeof(comm), cf));
+	fclose(cf);
+	comm[strcspn(comm, "\n")] = 0;
+	snprintf(wpath, sizeof(wpath), "%s", tu_tmpfile(".written"));
+	snprintf(spath, sizeof(spath), "%s", tu_tmpfile(".setuid"));
+	close(open(spath, O_WRONLY | O_CREAT, 0644));
+	snprintf(uniq, sizeof(uniq), "scapkit-sinsp-%d-%llu", getpid(), (unsigned long long)mono_ns());
+	int ls = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in sa = {.sin_family = AF_INET};
+	socklen_t sl = sizeof(sa);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(ls, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	ck_assert_int_eq(listen(ls, 4), 0);
+	ck_assert_int_eq(getsockname(ls, (struct sockaddr *)&sa, &sl), 0);
+	int port = ntohs(sa.sin_port);
+
+	pid_t child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0)
+		sinsp_marker_child(wpath, spath, port, uniq);
+	int status = -1, exits = 0, got_open = 0, got_write = 0, got_conn = 0, got_chmod = 0, got_clone = 0,
+	    got_memfd = 0, got_exec = 0;
+	char want_conn[64], want_args[128], want[4400];
+	snprintf(want_conn, sizeof(want_conn), "->127.0.0.1:%d", port);
+	snprintf(want_args, sizeof(want_args), "%s b", uniq);
+	uint64_t deadline = mono_ns() + 10 * 1000000000ull;
+	const sinsp_evt_t *se;
+	while (mono_ns() < deadline && exits < 2) {
+		int rc = sinsp_next(L.s, &se);
+		if (rc == SINSP_TIMEOUT)
+			continue;
+		ck_assert_int_eq(rc, SINSP_OK);
+		const scap_evt_t *e = sinsp_evt_scap(se);
+		const sinsp_thread_t *t = sinsp_evt_thread(se);
+		if (!t || (sinsp_thread_pid(t) != child && sinsp_thread_ptid(t) != child))
+			continue;
+		const char *type = scap_event_name(scap_evt_type(e));
+		if (!strcmp(type, "procexit")) {
+			exits++;
+		} else if (!strcmp(type, "openat") && !strcmp(live_render(&L, se, "%fd.name"), wpath)) {
+			snprintf(want, sizeof(want), "%s|%s|true|f", comm, comm);
+			ck_assert_str_eq(live_render(&L, se, "%proc.name|%proc.pname|%evt.is_open_write|%fd.typechar"), want);
+			got_open++;
+		} else if (!strcmp(type, "write") && !strcmp(live_render(&L, se, "%fd.name"), wpath)) {
+			ck_assert_str_eq(live_render(&L, se, "%evt.rawres|%evt.arg.data"), "19|scapkit-marker-data");
+			got_write++;
+		} else if (!strcmp(type, "connect")) {
+			const char *fdn = live_render(&L, se, "%fd.name");
+			ck_assert_msg(strncmp(fdn, "127.0.0.1:", 10) == 0 && strstr(fdn, want_conn), "connect fd.name %s", fdn);
+			char rp[16];
+			snprintf(rp, sizeof(rp), "%d", port);
+			ck_assert_str_eq(live_render(&L, se, "%fd.rport"), rp);
+			ck_assert_str_eq(live_render(&L, se, "%fd.typechar|%fd.l4proto|%evt.res"), "4|tcp|SUCCESS");
+			got_conn++;
+		} else if ((!strcmp(type, "chmod") || !strcmp(type, "fchmodat")) &&
+			   strstr(live_render(&L, se, "%evt.args"), spath)) {
+			ck_assert_msg(strstr(live_render(&L, se, "%evt.arg.mode"), "S_ISUID"), "mode %s",
+				      live_render(&L, se, "%evt.arg.mode"));
+			got_chmod++;
+		} else if (!strcmp(type, "clone") && sinsp_thread_tid(t) != child) { /* the child side */
+			snprintf(want, sizeof(want), "0|%d|%s", child, comm);
+			ck_assert_str_eq(live_render(&L, se, "%evt.rawres|%proc.ppid|%proc.pname"), want);
+			got_clone++;
+		} else if (!strncmp(type, "execve", 6) && sinsp_thread_tid(t) != child) { /* fexecve: execveat */
+			snprintf(want, sizeof(want), "true|%s", comm);
+			ck_assert_str_eq(live_render(&L, se, "%proc.is_exe_from_memfd|%proc.pname"), want);
+			got_memfd++;
+		} else if (!strcmp(type, "execve")) {
+			snprintf(want, sizeof(want), "true|%s|/usr/bin/true|%s", want_args, comm);
+			ck_assert_str_eq(live_render(&L, se, "%proc.name|%proc.args|%proc.exepath|%proc.pname"), want);
+			snprintf(want, sizeof(want), "%s|false", cwd);
+			ck_assert_str_eq(live_render(&L, se, "%proc.cwd|%proc.is_exe_from_memfd"), want);
+			got_exec++;
+		}
+	}
+	ck_assert_int_eq(waitpid(child, &status, 0), child);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "marker child status %d", status);
+	ck_assert_int_eq(got_open, 1);
+	ck_assert_int_eq(got_write, 1);
+	ck_assert_int_eq(got_conn, 1);
+	ck_assert_int_eq(got_chmod, 1);
+	ck_assert_int_eq(got_clone, 1);
+	ck_assert_int_eq(got_memfd, 1);
+	ck_assert_int_eq(got_exec, 1);
+	close(ls);
+	unlink(wpath);
+	unlink(spath);
+	filter_registry_free(L.reg);
+	sinsp_close(L.s);
+}
+END_TEST
+
 /* On a live engine, libsinsp seeds its tables from /proc by itself. */
 START_TEST(bpf_sinsp_scans_proc)
 {
@@ -570,6 +760,7 @@ Suite *bpf_suite(void)
 	tcase_add_test(tc, bpf_roundtrip_savefile);
 	tcase_add_test(tc, bpf_drops_counted);
 	tcase_add_test(tc, bpf_event_mask);
+	tcase_add_test(tc, bpf_sinsp_markers);
 	tcase_add_test(tc, bpf_sinsp_scans_proc);
 	suite_add_tcase(s, tc);
 	return s;
