@@ -25,6 +25,8 @@ int main(void)
 	srunner_add_suite(sr, dump_suite());
 	srunner_add_suite(sr, bpf_suite());
 	srunner_add_suite(sr, bpf_sys_suite());
+	srunner_add_suite(sr, scenarios_suite());
+	srunner_add_suite(sr, default_rules_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -38,6 +38,24 @@ const char *tu_shared_capture(const char *name)
 	return path;
 }
 
+const char *tu_fixture(const char *name)
+{
+	static char path[4096];
+	const char *dir = getenv("SCAP_FIXTURES_DIR");
+	struct stat st;
+
+	if (dir && *dir) {
+		snprintf(path, sizeof(path), "%s/%s.scap", dir, name);
+		return path;
+	}
+	const char *f = __FILE__, *slash = strrchr(f, '/');
+	snprintf(path, sizeof(path), "%.*s/captures", slash ? (int)(slash - f) : 1, slash ? f : ".");
+	if (stat(path, &st) != 0)
+		snprintf(path, sizeof(path), "tests/captures");
+	snprintf(path + strlen(path), sizeof(path) - strlen(path), "/%s.scap", name);
+	return path;
+}
+
 const char *tu_tmpfile(const char *suffix)
 {
 	static char path[4096];

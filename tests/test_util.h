@@ -13,6 +13,9 @@ const char *tu_shared_dir(const char *what);
 /* Path of a capture in shared/captures, or NULL (with a SKIP line). The
  * result is a static buffer overwritten by the next call. */
 const char *tu_shared_capture(const char *name);
+/* Path of the project's own fixture tests/captures/NAME.scap, from
+ * $SCAP_FIXTURES_DIR or found from the source tree (static buffer). */
+const char *tu_fixture(const char *name);
 /* A fresh temporary file path under $TMPDIR (static buffer). */
 const char *tu_tmpfile(const char *suffix);
 /* Write len bytes to path; returns 0 on success. */
@@ -40,5 +43,7 @@ Suite *container_suite(void);
 Suite *rules_suite(void);
 Suite *dump_suite(void);
 Suite *bpf_suite(void);
+Suite *scenarios_suite(void);
+Suite *default_rules_suite(void);
 
 #endif
