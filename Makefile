@@ -1,10 +1,11 @@
 # Top-level entry points. Both install their own dependencies first.
-#   make demo   build, then read a capture with a filter
+#   make demo   build, then run filters and the default rules on the project's captures
 #   make check  build and run the whole suite twice: normal and ASan+UBSan
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 SHARED     ?= $(abspath ../shared)
-DEMO_CAPTURE ?= $(SHARED)/captures/libs_curl_google.scap
+DEMO_CAPTURE ?= tests/captures/container_shell_tty.scap
+SHARED_CAPTURE ?= $(SHARED)/captures/libs_curl_google.scap
 
 export UBSAN_OPTIONS = halt_on_error=1:print_stacktrace=1
 export ASAN_OPTIONS = detect_leaks=1:abort_on_error=0
@@ -26,17 +27,22 @@ build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
 demo: build
-	@test -r "$(DEMO_CAPTURE)" || { echo "demo: $(DEMO_CAPTURE) not found (place the shared data beside the checkout)"; exit 1; }
-	@echo '$$ scapcli -r $(notdir $(DEMO_CAPTURE)) -F "evt.type=connect and evt.dir=<"'
-	@$(BUILD)/cli/scapcli -r "$(DEMO_CAPTURE)" -F 'evt.type=connect and evt.dir=<'
-	@echo '$$ scapcli -r $(notdir $(DEMO_CAPTURE)) -F "evt.type=execve" -p "%proc.cmdline (parent %proc.pname, grandparent %proc.aname[2]) in %proc.cwd"'
-	@$(BUILD)/cli/scapcli -r "$(DEMO_CAPTURE)" -F 'evt.type=execve' -p '%proc.cmdline (parent %proc.pname, grandparent %proc.aname[2]) in %proc.cwd'
-	@echo '$$ scapcli -r $(notdir $(DEMO_CAPTURE)) -F "proc.name=curl and fd.type in (ipv4, ipv6) and evt.type=connect and evt.dir=<" -p "%evt.num %proc.name %fd.name"'
-	@$(BUILD)/cli/scapcli -r "$(DEMO_CAPTURE)" -F 'proc.name=curl and fd.type in (ipv4, ipv6) and evt.type=connect and evt.dir=<' -p '%evt.num %proc.name %fd.name'
+	@echo '# a capture of this project: a shell with a terminal in a container-like cgroup'
+	@echo '$$ scapcli -r $(DEMO_CAPTURE) -F "evt.type=execve" -p "%proc.cmdline tty=%proc.tty container=%container.id parent=%proc.pname"'
+	@$(BUILD)/cli/scapcli -r "$(DEMO_CAPTURE)" -F 'evt.type=execve' -p '%proc.cmdline tty=%proc.tty container=%container.id parent=%proc.pname'
+	@echo '# the default rules over every scenario capture of tests/captures'
+	@for f in tests/captures/*.scap; do echo "$$ scapcli -r $$f -R rules/default_rules.yaml"; \
+		$(BUILD)/cli/scapcli -r "$$f" -R rules/default_rules.yaml || exit 1; done
+	@echo '$$ scapcli -r $(DEMO_CAPTURE) -R rules/default_rules.yaml -j -n 1'
+	@$(BUILD)/cli/scapcli -r "$(DEMO_CAPTURE)" -R rules/default_rules.yaml -j -n 1
 	@echo '$$ scapcli --explain-filter "evt.type in (open, openat) and not proc.name in (bash, sh)"'
 	@$(BUILD)/cli/scapcli --explain-filter 'evt.type in (open, openat) and not proc.name in (bash, sh)'
-	@echo '$$ scapcli -r $(notdir $(DEMO_CAPTURE)) -q --stats'
-	@$(BUILD)/cli/scapcli -r "$(DEMO_CAPTURE)" -q --stats 2>&1 | head -n 16
+	@if test -r "$(SHARED_CAPTURE)"; then \
+		echo '$$ scapcli -r $(notdir $(SHARED_CAPTURE)) -F "proc.name=curl and evt.type=connect and evt.dir=<" -p "%evt.num %proc.name %fd.name"'; \
+		$(BUILD)/cli/scapcli -r "$(SHARED_CAPTURE)" -F 'proc.name=curl and evt.type=connect and evt.dir=<' -p '%evt.num %proc.name %fd.name'; \
+		echo '$$ scapcli -r $(notdir $(SHARED_CAPTURE)) -q --stats'; \
+		$(BUILD)/cli/scapcli -r "$(SHARED_CAPTURE)" -q --stats 2>&1 | head -n 12; \
+	else echo "(skipped: $(SHARED_CAPTURE) not found: the shared captures are not beside the checkout)"; fi
 
 check-normal: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
