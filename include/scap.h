@@ -74,6 +74,10 @@ struct scap_open_opts {
 	/* Live engines: bytes of I/O data buffers (read/write/send/recv
 	 * payloads) kept per event (0: 80; at most 4096). */
 	uint32_t snaplen;
+	/* bpf: the kernel's BTF (type information) from this file instead of
+	 * /sys/kernel/btf/vmlinux, e.g. one from BTFHub for a kernel built
+	 * without CONFIG_DEBUG_INFO_BTF (NULL: the running kernel's). */
+	const char *btf_path;
 };
 #define SCAP_OPEN_OPTS_INIT { .sz = sizeof(struct scap_open_opts) }
 

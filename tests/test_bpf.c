@@ -18,6 +18,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <grp.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -727,6 +728,66 @@ START_TEST(bpf_sinsp_scans_proc)
 }
 END_TEST
 
+/* Bad conditions: each gives a clear error naming the cause, and leaves no
+ * BPF object, map or mapping behind. */
+START_TEST(bpf_bad_conditions)
+{
+	struct scap_open_opts o = SCAP_OPEN_OPTS_INIT;
+	char errbuf[SCAP_ERRBUF_SIZE], junk[4096];
+	int err, fds_before = count_fds();
+	scap_t *h;
+
+	if (geteuid() != 0 || !(h = open_bpf(0))) {
+		printf("SKIP: bpf: bad conditions need a working engine to compare with\n");
+		return;
+	}
+	scap_close(h);
+	o.engine = "bpf";
+	o.snaplen = 5000;
+	ck_assert_ptr_null(scap_open_err(&o, errbuf, &err));
+	ck_assert_int_eq(err, SCAP_ERR_INVAL);
+	ck_assert_msg(strstr(errbuf, "snaplen 5000"), "%s", errbuf);
+	o.snaplen = 0;
+	/* no BTF where it is said to be */
+	o.btf_path = "/nonexistent/vmlinux";
+	ck_assert_ptr_null(scap_open_err(&o, errbuf, &err));
+	ck_assert_int_eq(err, SCAP_ERR_NOTSUP);
+	ck_assert_msg(strstr(errbuf, "BTF") && strstr(errbuf, "/nonexistent/vmlinux"), "%s", errbuf);
+	/* a BTF file that is not BTF: the probe cannot load; libbpf's words */
+	const char *bad = tu_tmpfile(".btf");
+	memset(junk, 'x', sizeof(junk));
+	ck_assert_int_eq(tu_write_file(bad, junk, sizeof(junk)), 0);
+	o.btf_path = bad;
+	ck_assert_ptr_null(scap_open_err(&o, errbuf, &err));
+	ck_assert_msg(strstr(errbuf, "bpf engine:") && strstr(errbuf, "probe failed") && strstr(errbuf, "libbpf"),
+		      "%s", errbuf);
+	printf("bpf: bad BTF: %s\n", errbuf);
+	unlink(bad);
+	/* the real one, named explicitly, works */
+	o.btf_path = "/sys/kernel/btf/vmlinux";
+	h = scap_open_err(&o, errbuf, &err);
+	ck_assert_msg(h != NULL, "%s", errbuf);
+	scap_close(h);
+	ck_assert_int_eq(count_fds(), fds_before);
+	/* not root: a child drops to nobody (and so loses every capability) */
+	pid_t c = fork();
+	ck_assert_int_ge(c, 0);
+	if (c == 0) {
+		struct scap_open_opts oc = SCAP_OPEN_OPTS_INIT;
+		oc.engine = "bpf";
+		if (setgroups(0, NULL) != 0 || setresgid(65534, 65534, 65534) != 0 || setresuid(65534, 65534, 65534) != 0)
+			_exit(2);
+		scap_t *hc = scap_open_err(&oc, errbuf, &err);
+		_exit(hc == NULL && err == SCAP_ERR_IO && strstr(errbuf, "permission denied") && count_fds() == fds_before
+			      ? 0
+			      : 1);
+	}
+	int st;
+	ck_assert_int_eq(waitpid(c, &st, 0), c);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "unprivileged open: status %d", st);
+}
+END_TEST
+
 START_TEST(bpf_bad_options)
 {
 	struct scap_open_opts o = SCAP_OPEN_OPTS_INIT;
@@ -756,6 +817,7 @@ Suite *bpf_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, bpf_bad_options);
+	tcase_add_test(tc, bpf_bad_conditions);
 	tcase_add_test(tc, bpf_live_markers);
 	tcase_add_test(tc, bpf_roundtrip_savefile);
 	tcase_add_test(tc, bpf_drops_counted);

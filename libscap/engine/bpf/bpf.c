@@ -150,8 +150,11 @@ static int libbpf_fail(scap_t *h, struct bpf_eng *e, const char *what, int err)
 {
 	if (err > 0)
 		err = -err;
+	char why[128];
+	if (libbpf_strerror(err, why, sizeof(why)) != 0) /* libbpf's own codes (>= 4000) too */
+		snprintf(why, sizeof(why), "%s", strerror(-err));
 	return scap_seterr(h, err == -EPERM || err == -EACCES ? SCAP_ERR_IO : SCAP_ERR_GENERIC,
-			   "bpf engine: %s failed: %s%s%s%s%s%s", what, strerror(-err),
+			   "bpf engine: %s failed: %s%s%s%s%s%s", what, why,
 			   e->libbpf_first[0] ? " (libbpf: " : "", e->libbpf_first,
 			   e->libbpf_last[0] ? " ... " : "", e->libbpf_last, e->libbpf_first[0] ? ")" : "");
 }
@@ -269,10 +272,13 @@ static int bpf_open(scap_t *h, const struct scap_open_opts *opts)
 		return scap_seterr(h, SCAP_ERR_INVAL,
 				   "bpf engine: ring_bytes %zu is invalid: it must be a power of two from %ld to %u bytes",
 				   opts->ring_bytes, page, MAX_RING_BYTES);
-	if (access(BTF_PATH, R_OK) != 0)
+	if (opts->btf_path && access(opts->btf_path, R_OK) != 0)
+		return scap_seterr(h, SCAP_ERR_NOTSUP, "bpf engine: cannot read the BTF file '%s': %s", opts->btf_path,
+				   strerror(errno));
+	if (!opts->btf_path && access(BTF_PATH, R_OK) != 0)
 		return scap_seterr(h, SCAP_ERR_NOTSUP,
 				   "bpf engine: kernel BTF " BTF_PATH " is missing (%s): a kernel >= 5.8 built with "
-				   "CONFIG_DEBUG_INFO_BTF=y is needed",
+				   "CONFIG_DEBUG_INFO_BTF=y is needed (or give a BTF file in btf_path)",
 				   strerror(errno));
 	if (!have_bpf_caps())
 		return scap_seterr(h, SCAP_ERR_IO,
@@ -305,7 +311,10 @@ static int bpf_open(scap_t *h, const struct scap_open_opts *opts)
 	}
 
 	print_begin(&ps, h, e);
-	e->skel = scap_bpf__open();
+	{
+		LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = opts->btf_path);
+		e->skel = scap_bpf__open_opts(&oo);
+	}
 	if (!e->skel) {
 		err = libbpf_fail(h, e, "opening the probe", errno ? errno : EINVAL);
 		goto fail;
