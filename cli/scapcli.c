@@ -250,7 +250,7 @@ static int run(struct cli *c, filter_registry_t *reg, sinsp_t *s)
 	if (c->wfile) {
 		struct scap_dump_opts dopts = SCAP_DUMP_OPTS_INIT;
 		dopts.gzip_level = c->gzip ? 6 : 0;
-		if (!(dump = scap_dump_open(sinsp_scap(s), c->wfile, &dopts, errbuf))) {
+		if (!(dump = sinsp_dump_open(s, c->wfile, &dopts, errbuf))) {
 			fprintf(stderr, "scapcli: %s\n", errbuf);
 			free(counts);
 			return 1;

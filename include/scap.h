@@ -404,6 +404,9 @@ struct scap_dump_opts {
 	size_t sz;
 	/* 0: plain file; 1-9: gzip (zlib) at that compression level. */
 	int gzip_level;
+	/* sinsp_dump_open(): memory its snapshot of the state tables may take
+	 * (0: 512 MiB); scap_dump_open*() ignore it. */
+	size_t max_meta_bytes;
 };
 #define SCAP_DUMP_OPTS_INIT { .sz = sizeof(struct scap_dump_opts) }
 
@@ -413,6 +416,66 @@ struct scap_dump_opts {
  * system's reason) to errbuf (SCAP_ERRBUF_SIZE bytes; may be NULL). */
 SCAP_EXPORT scap_dumper_t *scap_dump_open(scap_t *h, const char *path, const struct scap_dump_opts *opts,
 					  char *errbuf);
+/* Metadata built by the caller (a live state, a synthetic capture): the
+ * threads, fds, users and groups scap_dump_open_meta() writes instead of
+ * h's. Strings are copied (cut at the format's limits: 1024 bytes for
+ * thread strings, 4096 for args/env/cgroups, 1023 for fd names, 255 for
+ * user strings). Functions return SCAP_OK or a negative code, the message
+ * in scap_meta_geterr(). Running out of the budget (or of memory) is
+ * sticky: the builder is incomplete and every later call, and
+ * scap_dump_open_meta(), fail with the same error. */
+typedef struct scap_meta_builder scap_meta_t;
+
+/* max_bytes: memory the tables may take (0: 512 MiB). NULL when out of
+ * memory. */
+SCAP_EXPORT scap_meta_t *scap_meta_new(size_t max_bytes);
+SCAP_EXPORT void scap_meta_free(scap_meta_t *m);
+/* Message for the last error on m (never NULL; "" when there was none). */
+SCAP_EXPORT const char *scap_meta_geterr(const scap_meta_t *m);
+/* Memory the tables take now, against the budget. */
+SCAP_EXPORT size_t scap_meta_bytes(const scap_meta_t *m);
+
+/* Append a thread to the process list; *idx (may be NULL) receives its
+ * index for the setters. Defaults: pid = tid, sid = vpgid = pgid = vtid =
+ * vpid = ptid = -1, loginuid = 0xFFFFFFFF, 0 or "" for the rest. Integer
+ * fields are written with the width the format gives them (u32 fields
+ * keep the low 32 bits). */
+SCAP_EXPORT int scap_meta_add_thread(scap_meta_t *m, int64_t tid, size_t *idx);
+/* An integer field (SCAP_TI_TID .. SCAP_TI_EXE_LOWER_LAYER) of thread idx. */
+SCAP_EXPORT int scap_meta_thread_set_int(scap_meta_t *m, size_t idx, enum scap_tinfo_field f, int64_t v);
+/* A string field (SCAP_TI_COMM .. SCAP_TI_ROOT): len bytes of s (args, env
+ * and cgroups are NUL-separated lists); s may be NULL when len is 0. */
+SCAP_EXPORT int scap_meta_thread_set_str(scap_meta_t *m, size_t idx, enum scap_tinfo_field f, const char *s,
+					 size_t len);
+
+/* Append fd `fd` of thread tid, of the given type (< SCAP_FD_TYPE_MAX).
+ * The writer emits one FDL_V2 block per run of consecutive fds of the same
+ * thread: add a thread's fds together. What is written per type is what
+ * the format carries (scap-format.md §6): IP sockets SIP, DIP (4 or 16
+ * bytes, as the type), SPORT, DPORT, L4PROTO; server sockets SIP, SPORT,
+ * L4PROTO; unix sockets UNIX_SOURCE, UNIX_DEST, NAME; FILE_V2 OPEN_FLAGS,
+ * NAME, DEV; the other types NAME; INO for all. */
+SCAP_EXPORT int scap_meta_add_fd(scap_meta_t *m, int64_t tid, int64_t fd, enum scap_fd_type type, size_t *idx);
+/* An integer field (SCAP_FDI_TID .. SCAP_FDI_UNIX_DEST) of fd idx; values
+ * out of the field's range (u8/u16/u32 fields, types) are refused. */
+SCAP_EXPORT int scap_meta_fd_set_int(scap_meta_t *m, size_t idx, enum scap_fdinfo_field f, int64_t v);
+/* SCAP_FDI_NAME (len bytes, no NUL needed), SCAP_FDI_SIP or SCAP_FDI_DIP
+ * (4 or 16 bytes in network order). */
+SCAP_EXPORT int scap_meta_fd_set_bytes(scap_meta_t *m, size_t idx, enum scap_fdinfo_field f, const void *p,
+				       size_t len);
+
+/* Users and groups (NUL-terminated strings; NULL is ""). */
+SCAP_EXPORT int scap_meta_add_user(scap_meta_t *m, uint32_t uid, uint32_t gid, const char *name,
+				   const char *homedir, const char *shell);
+SCAP_EXPORT int scap_meta_add_group(scap_meta_t *m, uint32_t gid, const char *name);
+
+/* Like scap_dump_open(), but the users, groups, process list and fd lists
+ * come from meta (h gives only the machine info and the interfaces; h may
+ * be NULL). meta NULL: exactly scap_dump_open(). meta is only read: it may
+ * be freed, or used again, once this returns. */
+SCAP_EXPORT scap_dumper_t *scap_dump_open_meta(scap_t *h, const char *path, const struct scap_dump_opts *opts,
+					       const scap_meta_t *meta, char *errbuf);
+
 /* Append one event: EV_V2, or EVF_V2 when scap_evt_flags() is non-zero;
  * the _LARGE variants for large-payload event types and blocks over 64 KiB
  * (flag bit 2, "large payload", is expressed by the _LARGE block id and

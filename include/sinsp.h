@@ -130,6 +130,20 @@ SCAP_EXPORT enum scap_fd_type sinsp_fd_type(const sinsp_fd_t *f);
 /* "/etc/passwd", "127.0.0.1:47192->127.0.0.1:80", ... */
 SCAP_EXPORT const char *sinsp_fd_name(const sinsp_fd_t *f);
 
+/* ---- writing captures ---- */
+/* Create path (a .scap file, as scap_dump_open()) starting with the state
+ * as it is now: machine info and interfaces from the scap handle; the
+ * users and groups; every thread that is not a placeholder and has not
+ * exited, as PL_V9; its process's fds (but one closed by the last event),
+ * as FDL_V2. A capture written live, or re-filtered after some events,
+ * so reads back with the threads and fds of its start. Write the events
+ * with scap_dump_write() (sinsp_evt_scap()) and finish with
+ * scap_dump_close(). opts->max_meta_bytes bounds the snapshot (0: 512
+ * MiB). On failure returns NULL with a message in errbuf (SCAP_ERRBUF_SIZE
+ * bytes; may be NULL). */
+SCAP_EXPORT scap_dumper_t *sinsp_dump_open(sinsp_t *s, const char *path, const struct scap_dump_opts *opts,
+					   char *errbuf);
+
 /* ---- counters ---- */
 struct sinsp_stats {
 	size_t sz;

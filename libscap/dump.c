@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -433,20 +434,314 @@ static int write_fdls(scap_dumper_t *d, const struct scap_meta *m)
 	return d->err;
 }
 
-static int write_metadata(scap_dumper_t *d, scap_t *h)
+/* Machine info and interfaces from h (may be NULL); users, groups,
+ * threads and fds from m (h's own metadata, or a builder's). */
+static int write_metadata(scap_dumper_t *d, scap_t *h, const struct scap_meta *m)
 {
-	const struct scap_meta *m = &h->meta;
-
-	if (m->have_mi)
-		write_mi(d, &m->mi);
-	if (m->ifaces.n)
-		write_il(d, m);
+	if (h && h->meta.have_mi)
+		write_mi(d, &h->meta.mi);
+	if (h && h->meta.ifaces.n)
+		write_il(d, &h->meta);
 	if (m->users.n || m->groups.n)
 		write_ul(d, m);
 	if (m->procs.n)
 		write_pl(d, m);
 	write_fdls(d, m);
 	return d->err;
+}
+
+/* ---- metadata builder (scap_meta_*) ---- */
+
+#define DEFAULT_META_BYTES (512u * 1024 * 1024)
+
+struct scap_meta_builder {
+	struct scap_meta m; /* the tables the writer reads; strings in m.arena */
+	size_t max_bytes;
+	int err; /* sticky: budget or memory exhausted */
+	char msg[SCAP_ERRBUF_SIZE];
+};
+
+__attribute__((format(printf, 3, 4))) static int mseterr(scap_meta_t *b, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(b->msg, sizeof(b->msg), fmt, ap);
+	va_end(ap);
+	if (code == SCAP_ERR_NOMEM)
+		b->err = code;
+	return code;
+}
+
+static size_t meta_used(const scap_meta_t *b)
+{
+	return b->m.bytes + b->m.arena.bytes;
+}
+
+/* SCAP_OK, or the sticky error; sets it when the budget is exceeded. */
+static int meta_check(scap_meta_t *b, const char *what)
+{
+	if (b->err)
+		return b->err;
+	if (meta_used(b) > b->max_bytes)
+		return mseterr(b, SCAP_ERR_NOMEM,
+			       "metadata budget of %zu bytes exceeded adding %s (%zu bytes used; "
+			       "scap_dump_opts.max_meta_bytes)",
+			       b->max_bytes, what, meta_used(b));
+	return SCAP_OK;
+}
+
+static void *meta_push(scap_meta_t *b, void *vec, size_t elsize, const char *what)
+{
+	void *slot;
+
+	if (meta_check(b, what))
+		return NULL;
+	if (!(slot = scap_vec_push(vec, elsize, &b->m.bytes))) {
+		mseterr(b, SCAP_ERR_NOMEM, "out of memory adding %s", what);
+		return NULL;
+	}
+	if (meta_check(b, what)) {
+		struct vec_layout { void *v; size_t n, cap; } *va = vec; /* every SCAP_VEC */
+		va->n--;
+		return NULL;
+	}
+	return slot;
+}
+
+/* A copy of len bytes (cut at limit) in the arena; NULL on error. */
+static const char *meta_str(scap_meta_t *b, const char *s, size_t len, size_t limit, uint32_t *outlen,
+			    const char *what)
+{
+	char *c;
+
+	if (!s)
+		len = 0;
+	if (len > limit)
+		len = limit;
+	if (meta_check(b, what))
+		return NULL;
+	if (!(c = arena_strndup(&b->m.arena, s ? s : "", len))) {
+		mseterr(b, SCAP_ERR_NOMEM, "out of memory adding %s", what);
+		return NULL;
+	}
+	if (meta_check(b, what))
+		return NULL;
+	if (outlen)
+		*outlen = (uint32_t)len;
+	return c;
+}
+
+SCAP_EXPORT scap_meta_t *scap_meta_new(size_t max_bytes)
+{
+	scap_meta_t *b = calloc(1, sizeof(*b));
+
+	if (b)
+		b->max_bytes = max_bytes ? max_bytes : DEFAULT_META_BYTES;
+	return b;
+}
+
+SCAP_EXPORT void scap_meta_free(scap_meta_t *b)
+{
+	if (!b)
+		return;
+	scap_meta_reset(&b->m);
+	free(b);
+}
+
+SCAP_EXPORT const char *scap_meta_geterr(const scap_meta_t *b)
+{
+	return b ? b->msg : "no metadata builder";
+}
+
+SCAP_EXPORT size_t scap_meta_bytes(const scap_meta_t *b)
+{
+	return b ? meta_used(b) : 0;
+}
+
+SCAP_EXPORT int scap_meta_add_thread(scap_meta_t *b, int64_t tid, size_t *idx)
+{
+	struct scap_tinfo *t;
+
+	if (!b)
+		return SCAP_ERR_INVAL;
+	if (!(t = meta_push(b, &b->m.procs, sizeof(*t), "a thread")))
+		return b->err;
+	t->ival[SCAP_TI_TID] = t->ival[SCAP_TI_PID] = tid;
+	t->ival[SCAP_TI_PTID] = t->ival[SCAP_TI_SID] = t->ival[SCAP_TI_VPGID] = t->ival[SCAP_TI_PGID] = -1;
+	t->ival[SCAP_TI_VTID] = t->ival[SCAP_TI_VPID] = -1;
+	t->ival[SCAP_TI_LOGINUID] = UINT32_MAX;
+	if (idx)
+		*idx = b->m.procs.n - 1;
+	return SCAP_OK;
+}
+
+SCAP_EXPORT int scap_meta_thread_set_int(scap_meta_t *b, size_t idx, enum scap_tinfo_field f, int64_t v)
+{
+	if (!b)
+		return SCAP_ERR_INVAL;
+	if (b->err)
+		return b->err;
+	if (idx >= b->m.procs.n)
+		return mseterr(b, SCAP_ERR_INVAL, "scap_meta_thread_set_int: no thread %zu", idx);
+	if ((unsigned)f >= SCAP_TI_COMM)
+		return mseterr(b, SCAP_ERR_INVAL, "scap_meta_thread_set_int: field %d is not an integer field", (int)f);
+	b->m.procs.v[idx].ival[f] = v;
+	return SCAP_OK;
+}
+
+SCAP_EXPORT int scap_meta_thread_set_str(scap_meta_t *b, size_t idx, enum scap_tinfo_field f, const char *s,
+					 size_t len)
+{
+	size_t limit = LIM_PROC_STR;
+	const char *c;
+	uint32_t n;
+
+	if (!b)
+		return SCAP_ERR_INVAL;
+	if (b->err)
+		return b->err;
+	if (idx >= b->m.procs.n)
+		return mseterr(b, SCAP_ERR_INVAL, "scap_meta_thread_set_str: no thread %zu", idx);
+	if (f < SCAP_TI_COMM || f >= SCAP_TI_FIELD_MAX)
+		return mseterr(b, SCAP_ERR_INVAL, "scap_meta_thread_set_str: field %d is not a string field", (int)f);
+	if (!s && len)
+		return mseterr(b, SCAP_ERR_INVAL, "scap_meta_thread_set_str: NULL string of %zu bytes", len);
+	if (f == SCAP_TI_ARGS || f == SCAP_TI_ENV || f == SCAP_TI_CGROUPS)
+		limit = LIM_PROC_LIST;
+	if (!(c = meta_str(b, s, len, limit, &n, "a thread string")))
+		return b->err;
+	b->m.procs.v[idx].sval[f - SCAP_TI_COMM] = c;
+	b->m.procs.v[idx].slen[f - SCAP_TI_COMM] = n;
+	return SCAP_OK;
+}
+
+SCAP_EXPORT int scap_meta_add_fd(scap_meta_t *b, int64_t tid, int64_t fd, enum scap_fd_type type, size_t *idx)
+{
+	struct scap_fdinfo *f;
+
+	if (!b)
+		return SCAP_ERR_INVAL;
+	if (b->err)
+		return b->err;
+	if ((unsigned)type >= SCAP_FD_TYPE_MAX)
+		return mseterr(b, SCAP_ERR_INVAL, "scap_meta_add_fd: unknown fd type %d", (int)type);
+	if (!(f = meta_push(b, &b->m.fds, sizeof(*f), "an fd")))
+		return b->err;
+	f->tid = tid;
+	f->fd = fd;
+	f->type = (uint32_t)type;
+	if (idx)
+		*idx = b->m.fds.n - 1;
+	return SCAP_OK;
+}
+
+SCAP_EXPORT int scap_meta_fd_set_int(scap_meta_t *b, size_t idx, enum scap_fdinfo_field fld, int64_t v)
+{
+	struct scap_fdinfo *f;
+	int64_t max = INT64_MAX, min = 0;
+
+	if (!b)
+		return SCAP_ERR_INVAL;
+	if (b->err)
+		return b->err;
+	if (idx >= b->m.fds.n)
+		return mseterr(b, SCAP_ERR_INVAL, "scap_meta_fd_set_int: no fd %zu", idx);
+	switch (fld) {
+	case SCAP_FDI_TID:
+	case SCAP_FDI_FD: min = INT64_MIN; break;
+	case SCAP_FDI_INO:
+	case SCAP_FDI_UNIX_SOURCE:
+	case SCAP_FDI_UNIX_DEST: min = INT64_MIN; break; /* u64, as the getter returns it */
+	case SCAP_FDI_TYPE: max = SCAP_FD_TYPE_MAX - 1; break;
+	case SCAP_FDI_OPEN_FLAGS:
+	case SCAP_FDI_DEV: max = UINT32_MAX; break;
+	case SCAP_FDI_SPORT:
+	case SCAP_FDI_DPORT: max = UINT16_MAX; break;
+	case SCAP_FDI_L4PROTO: max = UINT8_MAX; break;
+	default:
+		return mseterr(b, SCAP_ERR_INVAL, "scap_meta_fd_set_int: field %d is not an integer field", (int)fld);
+	}
+	if (v < min || v > max)
+		return mseterr(b, SCAP_ERR_INVAL, "scap_meta_fd_set_int: value %" PRId64 " out of range for field %d",
+			       v, (int)fld);
+	f = &b->m.fds.v[idx];
+	switch (fld) {
+	case SCAP_FDI_TID: f->tid = v; break;
+	case SCAP_FDI_FD: f->fd = v; break;
+	case SCAP_FDI_INO: f->ino = (uint64_t)v; break;
+	case SCAP_FDI_TYPE: f->type = (uint32_t)v; break;
+	case SCAP_FDI_OPEN_FLAGS: f->open_flags = (uint32_t)v; break;
+	case SCAP_FDI_DEV: f->dev = (uint32_t)v; break;
+	case SCAP_FDI_SPORT: f->sport = (uint16_t)v; break;
+	case SCAP_FDI_DPORT: f->dport = (uint16_t)v; break;
+	case SCAP_FDI_L4PROTO: f->l4proto = (uint8_t)v; break;
+	case SCAP_FDI_UNIX_SOURCE: f->unix_src = (uint64_t)v; break;
+	default: f->unix_dst = (uint64_t)v; break;
+	}
+	return SCAP_OK;
+}
+
+SCAP_EXPORT int scap_meta_fd_set_bytes(scap_meta_t *b, size_t idx, enum scap_fdinfo_field fld, const void *p,
+				       size_t len)
+{
+	struct scap_fdinfo *f;
+
+	if (!b)
+		return SCAP_ERR_INVAL;
+	if (b->err)
+		return b->err;
+	if (idx >= b->m.fds.n)
+		return mseterr(b, SCAP_ERR_INVAL, "scap_meta_fd_set_bytes: no fd %zu", idx);
+	if (!p && len)
+		return mseterr(b, SCAP_ERR_INVAL, "scap_meta_fd_set_bytes: NULL value of %zu bytes", len);
+	f = &b->m.fds.v[idx];
+	if (fld == SCAP_FDI_NAME) {
+		const char *c = meta_str(b, p, len, LIM_FD_NAME, &f->namelen, "an fd name");
+		if (!c)
+			return b->err;
+		f->name = c;
+		return SCAP_OK;
+	}
+	if (fld != SCAP_FDI_SIP && fld != SCAP_FDI_DIP)
+		return mseterr(b, SCAP_ERR_INVAL, "scap_meta_fd_set_bytes: field %d is not a byte field", (int)fld);
+	if ((len != 4 && len != 16) || (f->iplen && f->iplen != len))
+		return mseterr(b, SCAP_ERR_INVAL,
+			       "scap_meta_fd_set_bytes: an address is 4 or 16 bytes, as the other one (got %zu)", len);
+	f->iplen = (uint8_t)len;
+	memcpy(fld == SCAP_FDI_SIP ? f->sip : f->dip, p, len);
+	return SCAP_OK;
+}
+
+SCAP_EXPORT int scap_meta_add_user(scap_meta_t *b, uint32_t uid, uint32_t gid, const char *name,
+				   const char *homedir, const char *shell)
+{
+	struct scap_user *u;
+	const char *n, *h, *s;
+
+	if (!b)
+		return SCAP_ERR_INVAL;
+	if (!(n = meta_str(b, name, cstrlen(name), LIM_USER_STR, NULL, "a user")) ||
+	    !(h = meta_str(b, homedir, cstrlen(homedir), LIM_USER_STR, NULL, "a user")) ||
+	    !(s = meta_str(b, shell, cstrlen(shell), LIM_USER_STR, NULL, "a user")) ||
+	    !(u = meta_push(b, &b->m.users, sizeof(*u), "a user")))
+		return b->err;
+	*u = (struct scap_user){.uid = uid, .gid = gid, .name = n, .homedir = h, .shell = s};
+	return SCAP_OK;
+}
+
+SCAP_EXPORT int scap_meta_add_group(scap_meta_t *b, uint32_t gid, const char *name)
+{
+	struct scap_group *g;
+	const char *n;
+
+	if (!b)
+		return SCAP_ERR_INVAL;
+	if (!(n = meta_str(b, name, cstrlen(name), LIM_USER_STR, NULL, "a group")) ||
+	    !(g = meta_push(b, &b->m.groups, sizeof(*g), "a group")))
+		return b->err;
+	*g = (struct scap_group){.gid = gid, .name = n};
+	return SCAP_OK;
 }
 
 /* ---- API ---- */
@@ -488,26 +783,33 @@ static void set_errbuf(char *errbuf, const char *msg)
 		snprintf(errbuf, SCAP_ERRBUF_SIZE, "%s", msg);
 }
 
-SCAP_EXPORT scap_dumper_t *scap_dump_open(scap_t *h, const char *path, const struct scap_dump_opts *opts,
-					  char *errbuf)
+static scap_dumper_t *dump_open(const char *fn, scap_t *h, const char *path, const struct scap_dump_opts *opts,
+				const scap_meta_t *meta, char *errbuf)
 {
 	struct scap_dump_opts o = {.sz = sizeof(o)};
 	scap_dumper_t *d;
+	char msg[SCAP_ERRBUF_SIZE];
 
 	if (opts) {
 		if (opts->sz < sizeof(size_t)) {
-			set_errbuf(errbuf, "scap_dump_open: opts->sz is too small");
+			snprintf(msg, sizeof(msg), "%s: opts->sz is too small", fn);
+			set_errbuf(errbuf, msg);
 			return NULL;
 		}
 		memcpy(&o, opts, opts->sz < sizeof(o) ? opts->sz : sizeof(o));
 	}
 	if (!path || !path[0]) {
-		set_errbuf(errbuf, "scap_dump_open: no file name given");
+		snprintf(msg, sizeof(msg), "%s: no file name given", fn);
+		set_errbuf(errbuf, msg);
 		return NULL;
 	}
 	if (o.gzip_level < 0 || o.gzip_level > 9) {
-		char msg[SCAP_ERRBUF_SIZE];
-		snprintf(msg, sizeof(msg), "scap_dump_open: gzip_level %d is not in 0-9", o.gzip_level);
+		snprintf(msg, sizeof(msg), "%s: gzip_level %d is not in 0-9", fn, o.gzip_level);
+		set_errbuf(errbuf, msg);
+		return NULL;
+	}
+	if (meta && meta->err) {
+		snprintf(msg, sizeof(msg), "%s: the metadata is incomplete: %.200s", fn, meta->msg);
 		set_errbuf(errbuf, msg);
 		return NULL;
 	}
@@ -518,14 +820,14 @@ SCAP_EXPORT scap_dumper_t *scap_dump_open(scap_t *h, const char *path, const str
 		d->out = malloc(OUT_BUFSIZE);
 	}
 	if (!d || !d->path || !d->out) {
-		set_errbuf(errbuf, "scap_dump_open: out of memory");
+		snprintf(msg, sizeof(msg), "%s: out of memory", fn);
+		set_errbuf(errbuf, msg);
 		if (d)
 			dump_free(d);
 		return NULL;
 	}
 	d->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (d->fd < 0) {
-		char msg[SCAP_ERRBUF_SIZE];
 		snprintf(msg, sizeof(msg), "cannot create '%s': %s", path, strerror(errno));
 		set_errbuf(errbuf, msg);
 		dump_free(d);
@@ -536,7 +838,6 @@ SCAP_EXPORT scap_dumper_t *scap_dump_open(scap_t *h, const char *path, const str
 		snprintf(mode, sizeof(mode), "wb%d", o.gzip_level);
 		d->gz = gzdopen(d->fd, mode);
 		if (!d->gz) {
-			char msg[SCAP_ERRBUF_SIZE];
 			snprintf(msg, sizeof(msg), "cannot start gzip compression of '%s'", path);
 			set_errbuf(errbuf, msg);
 			close(d->fd);
@@ -547,8 +848,10 @@ SCAP_EXPORT scap_dumper_t *scap_dump_open(scap_t *h, const char *path, const str
 		gzbuffer(d->gz, OUT_BUFSIZE);
 	}
 	write_shb(d);
-	if (h)
-		write_metadata(d, h);
+	if (meta)
+		write_metadata(d, h, &meta->m);
+	else if (h)
+		write_metadata(d, h, &h->meta);
 	free(d->mb);
 	d->mb = NULL;
 	d->mlen = d->mcap = 0;
@@ -561,6 +864,18 @@ SCAP_EXPORT scap_dumper_t *scap_dump_open(scap_t *h, const char *path, const str
 		return NULL;
 	}
 	return d;
+}
+
+SCAP_EXPORT scap_dumper_t *scap_dump_open(scap_t *h, const char *path, const struct scap_dump_opts *opts,
+					  char *errbuf)
+{
+	return dump_open("scap_dump_open", h, path, opts, NULL, errbuf);
+}
+
+SCAP_EXPORT scap_dumper_t *scap_dump_open_meta(scap_t *h, const char *path, const struct scap_dump_opts *opts,
+					       const scap_meta_t *meta, char *errbuf)
+{
+	return dump_open("scap_dump_open_meta", h, path, opts, meta, errbuf);
 }
 
 /* Parameter count of a V1 event: the unique N with

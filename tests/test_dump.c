@@ -18,9 +18,11 @@
 
 #include "scap.h"
 #include "scapgen.h"
+#include "sinsp.h"
 #include "test_util.h"
 
 Suite *dump_suite(void);
+void sinsp_dump_tcases(Suite *s); /* test_sinsp_dump.c */
 
 static const char *const CAPTURES[] = {
 	"falco_connect_localhost.scap", "falco_open-multiple-files.scap", "falco_privileged.scap",
@@ -735,6 +737,31 @@ static void synth_events(sg_buf *b)
 	sg_free(&ev);
 }
 
+/* sinsp_dump_open() before the first event writes the tables the input
+ * has (in its order, with the fields libsinsp does not keep taken from it). */
+START_TEST(test_sinsp_dump_at_start)
+{
+	const char *src = tu_shared_capture(CAPTURES[_i]);
+	char path[4096], errbuf[SCAP_ERRBUF_SIZE];
+
+	if (!src)
+		return;
+	snprintf(path, sizeof(path), "%s", src);
+	const char *dst = tu_tmpfile(".scap");
+	sinsp_t *s = sinsp_open(tu_open(path), NULL, errbuf);
+	ck_assert_msg(s != NULL, "%s", errbuf);
+	scap_dumper_t *d = sinsp_dump_open(s, dst, NULL, errbuf);
+	ck_assert_msg(d != NULL, "%s: %s", CAPTURES[_i], errbuf);
+	ck_assert_int_eq(scap_dump_close(d, errbuf), SCAP_OK);
+	sinsp_close(s);
+	scap_t *a = tu_open(path), *b = tu_open(dst);
+	compare_meta(a, b, CAPTURES[_i]);
+	scap_close(a);
+	scap_close(b);
+	unlink(dst);
+}
+END_TEST
+
 START_TEST(test_synthetic)
 {
 	char src[4096], out[4096];
@@ -1168,6 +1195,7 @@ Suite *dump_suite(void)
 
 	tcase_set_timeout(tc, 300);
 	tcase_add_loop_test(tc, test_roundtrip_shared, 0, (int)N_CAPTURES);
+	tcase_add_loop_test(tc, test_sinsp_dump_at_start, 0, (int)N_CAPTURES);
 	tcase_add_test(tc, test_synthetic);
 	tcase_add_test(tc, test_no_metadata);
 	suite_add_tcase(s, tc);
@@ -1186,5 +1214,6 @@ Suite *dump_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_cli_write);
 	suite_add_tcase(s, tc);
+	sinsp_dump_tcases(s);
 	return s;
 }
