@@ -355,7 +355,8 @@ static void workload(struct shared *sh)
 	recvmsg(sh->acc, &rmh, 0);
 	/* AF_UNIX */
 	struct sockaddr_un u = {.sun_family = AF_UNIX};
-	snprintf(u.sun_path, sizeof(u.sun_path), "%s", sh->upath);
+	ck_assert_uint_lt(strlen(sh->upath), sizeof(u.sun_path));
+	memcpy(u.sun_path, sh->upath, strlen(sh->upath) + 1);
 	sh->usrv = socket(AF_UNIX, SOCK_STREAM, 0);
 	bind(sh->usrv, (struct sockaddr *)&u, sizeof(u));
 	listen(sh->usrv, 1);
