@@ -990,6 +990,28 @@ int fgeneric_may_match(const struct filter *f, const scap_evt_t *evt)
 	return (f->gtypes[bit / 64] >> (bit % 64)) & 1;
 }
 
+int fgeneric_exit_bit(const scap_evt_t *evt)
+{
+	uint32_t scmax = scap_ppm_sc_max();
+	uint16_t sc;
+
+	if (scap_evt_param_u16(evt, 0, &sc) != SCAP_OK)
+		return (int)GEN_NA_BIT(scmax);
+	if (sc == 0 || sc >= scmax)
+		return -1;
+	return sc;
+}
+
+uint32_t fgeneric_bit_count(void)
+{
+	return GEN_NA_BIT(scap_ppm_sc_max()) + 1;
+}
+
+int fgeneric_has_bit(const struct filter *f, uint32_t bit)
+{
+	return (f->gtypes[bit / 64] >> (bit % 64)) & 1;
+}
+
 SCAP_EXPORT int filter_matches_all_types(const filter_t *f)
 {
 	return f && f->all_types;

@@ -230,6 +230,12 @@ struct filter {
 
 int feval_node(struct filter *f, const struct cnode *n, const struct filter_evtctx *ev);
 int fgeneric_may_match(const struct filter *f, const scap_evt_t *evt);
+/* The gtypes bit of a generic exit event (the syscall code it carries), or
+ * -1 when the code is unknown (every filter may match it); fgeneric_bit_count()
+ * bits in all. */
+int fgeneric_exit_bit(const scap_evt_t *evt);
+uint32_t fgeneric_bit_count(void);
+int fgeneric_has_bit(const struct filter *f, uint32_t bit);
 /* Evaluate a check on values already extracted (used at compile time for
  * the event-type set). */
 int feval_check_values(struct filter *f, struct ccheck *c, struct fval *vals, uint32_t n);

@@ -24,6 +24,7 @@
 
 #include "filter.h"
 #include "filter_rules.h"
+#include "filter_int.h"
 #include "scap.h"
 
 #define MAX_DOC_BYTES (64u * 1024u * 1024u)
@@ -308,6 +309,10 @@ struct filter_ruleset {
 	uint32_t **by_type; /* ntypes + 1 arrays (last: types beyond the table) */
 	size_t *by_type_n;
 	uint32_t *all_rules; /* enabled compiled rules, for unknown types */
+	/* generic exit events: the rules that may match each syscall code */
+	uint32_t ngen;
+	uint32_t **by_gen;
+	size_t *by_gen_n;
 	size_t nall_rules;
 	/* current load */
 	int cur_file;
@@ -524,6 +529,14 @@ static void free_index(filter_ruleset_t *rs)
 	free(rs->by_type);
 	free(rs->by_type_n);
 	free(rs->all_rules);
+	if (rs->by_gen)
+		for (uint32_t b = 0; b < rs->ngen; b++)
+			free(rs->by_gen[b]);
+	free(rs->by_gen);
+	free(rs->by_gen_n);
+	rs->by_gen = NULL;
+	rs->by_gen_n = NULL;
+	rs->ngen = 0;
 	rs->by_type = NULL;
 	rs->by_type_n = NULL;
 	rs->all_rules = NULL;
@@ -2413,6 +2426,28 @@ static int build_index(filter_ruleset_t *rs)
 			if (filter_may_match_type(rs->rules[rs->all_rules[k]].f, (uint16_t)t))
 				rs->by_type[t][rs->by_type_n[t]++] = rs->all_rules[k];
 	}
+	/* generic exits (type 1): split by the syscall they carry, so that a
+	 * futex or nanosleep reported generically meets only the rules that
+	 * name it */
+	if (rs->ntypes > 1 && rs->by_type_n[1]) {
+		rs->ngen = fgeneric_bit_count();
+		rs->by_gen = calloc(rs->ngen, sizeof(*rs->by_gen));
+		rs->by_gen_n = calloc(rs->ngen, sizeof(*rs->by_gen_n));
+		if (!rs->by_gen || !rs->by_gen_n)
+			goto oom;
+		for (uint32_t b = 0; b < rs->ngen; b++) {
+			size_t n = 0;
+			for (size_t k = 0; k < rs->by_type_n[1]; k++)
+				n += fgeneric_has_bit(rs->rules[rs->by_type[1][k]].f, b) ? 1 : 0;
+			if (!n)
+				continue;
+			if (!(rs->by_gen[b] = malloc(n * sizeof(uint32_t))))
+				goto oom;
+			for (size_t k = 0; k < rs->by_type_n[1]; k++)
+				if (fgeneric_has_bit(rs->rules[rs->by_type[1][k]].f, b))
+					rs->by_gen[b][rs->by_gen_n[b]++] = rs->by_type[1][k];
+		}
+	}
 	rs->index_dirty = false;
 	return 0;
 oom:
@@ -2441,7 +2476,13 @@ SCAP_EXPORT size_t filter_ruleset_match(filter_ruleset_t *rs, const scap_evt_t *
 	uint16_t t = scap_evt_type(evt);
 	if (t < rs->ntypes) {
 		const uint32_t *v = rs->by_type[t];
-		for (size_t k = 0; k < rs->by_type_n[t]; k++)
+		size_t nv = rs->by_type_n[t];
+		int bit;
+		if (t == 1 && rs->by_gen && (bit = fgeneric_exit_bit(evt)) >= 0 && (uint32_t)bit < rs->ngen) {
+			v = rs->by_gen[bit];
+			nv = rs->by_gen_n[bit];
+		}
+		for (size_t k = 0; k < nv; k++)
 			if (filter_eval(rs->rules[v[k]].f, evt, num, user) == 1) {
 				if (found < max && rule_idx)
 					rule_idx[found] = v[k];

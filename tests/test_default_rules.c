@@ -150,6 +150,62 @@ START_TEST(default_rules_shared_silent)
 }
 END_TEST
 
+/* The rule index splits generic syscall events by the syscall they carry:
+ * a ruleset must match exactly what the same conditions match as filters. */
+START_TEST(rules_index_generic_events)
+{
+	static const char *const conds[] = {
+		"evt.type = ftruncate", "evt.type in (ftruncate, openat) and evt.dir = <", "evt.type = syscall",
+		"evt.type != ftruncate and evt.type in (ftruncate, close, unlinkat)", "not evt.type in (openat, close)",
+		"evt.type = futex",
+	};
+	const size_t nc = sizeof(conds) / sizeof(conds[0]);
+	char yaml[4096], errbuf[SCAP_ERRBUF_SIZE];
+	size_t n = 0;
+	for (size_t i = 0; i < nc; i++)
+		n += (size_t)snprintf(yaml + n, sizeof(yaml) - n,
+				      "- rule: r%zu\n  desc: d\n  condition: %s\n  output: o\n  priority: INFO\n", i, conds[i]);
+	ck_assert_uint_lt(n, sizeof(yaml));
+	filter_registry_t *reg = filter_registry_new();
+	ck_assert_int_eq(filter_registry_add_evt_fields(reg), FILTER_OK);
+	scap_t *h = tu_open(tu_fixture("log_truncate"));
+	sinsp_t *s = sinsp_open(h, NULL, errbuf);
+	ck_assert_msg(s != NULL, "%s", errbuf);
+	ck_assert_int_eq(sinsp_add_fields(s, reg), SCAP_OK);
+	filter_ruleset_t *rs = filter_ruleset_new(reg);
+	ck_assert_int_eq(filter_ruleset_load_string(rs, yaml, n, "gen.yaml"), FILTER_OK);
+	filter_ruleset_compile(rs); /* LOAD_NO_EVTTYPE warnings are expected */
+	ck_assert_uint_eq(filter_ruleset_error_count(rs), 0);
+	filter_t *f[8];
+	unsigned by_rules[8] = {0}, by_filter[8] = {0};
+	for (size_t i = 0; i < nc; i++)
+		ck_assert_ptr_nonnull(f[i] = filter_compile(reg, conds[i], NULL));
+	const sinsp_evt_t *se;
+	unsigned generic = 0;
+	while (sinsp_next(s, &se) == SINSP_OK) {
+		const scap_evt_t *e = sinsp_evt_scap(se);
+		uint32_t m[8];
+		generic += scap_evt_type(e) == 1;
+		size_t k = filter_ruleset_match(rs, e, sinsp_evt_num(se), (void *)se, m, 8);
+		for (size_t j = 0; j < k && j < 8; j++)
+			by_rules[m[j]]++;
+		for (size_t i = 0; i < nc; i++)
+			by_filter[i] += filter_eval(f[i], e, sinsp_evt_num(se), (void *)se) == 1;
+	}
+	ck_assert_uint_gt(generic, 0); /* the fixture keeps ftruncate as a generic event */
+	ck_assert_uint_gt(by_filter[0], 0);
+	ck_assert_uint_eq(by_filter[5], 0);
+	for (size_t i = 0; i < nc; i++) {
+		ck_assert_msg(by_rules[i] == by_filter[i], "'%s': %u by the ruleset, %u as a filter", conds[i], by_rules[i],
+			      by_filter[i]);
+		filter_free(f[i]);
+	}
+	filter_ruleset_free(rs);
+	sinsp_close(s);
+	filter_registry_free(reg);
+}
+END_TEST
+
 Suite *default_rules_suite(void)
 {
 	Suite *s = suite_create("default_rules");
@@ -157,6 +213,7 @@ Suite *default_rules_suite(void)
 	tcase_add_loop_test(tc, default_rules_fixture, 0, (int)N_EXPECTS);
 	tcase_add_test(tc, default_rules_each_has_both);
 	tcase_add_test(tc, default_rules_shared_silent);
+	tcase_add_test(tc, rules_index_generic_events);
 	suite_add_tcase(s, tc);
 	return s;
 }
