@@ -45,6 +45,7 @@ struct bpf_eng {
 	const uint8_t *data;
 	unsigned long cons;    /* position after the record handed out last */
 	bool pending;          /* a record is held until the next call */
+	struct timespec wait_ts; /* the request of the idle wait (its address marks it) */
 	int ncpu;
 	uint64_t *cntv;        /* ncpu counter values (stats) */
 	uint64_t n_bad;        /* malformed records skipped */
@@ -347,6 +348,8 @@ static int bpf_open(scap_t *h, const struct scap_open_opts *opts)
 		goto fail;
 	}
 	print_end(&ps);
+	e->skel->bss->waiter_tgid = (uint32_t)getpid();
+	e->skel->bss->waiter_req = (uint64_t)(uintptr_t)&e->wait_ts;
 	e->skel->bss->capture_on = 1;
 	h->engine_data = e;
 	fill_machine_info(h);
@@ -430,7 +433,11 @@ static int bpf_next(scap_t *h)
 		}
 		if (attempt == 0) {
 			struct timespec ts = {0, EMPTY_WAIT_NS};
-			nanosleep(&ts, NULL);
+			/* not captured: the probe skips clock_nanosleep calls of this
+			 * process whose request is e->wait_ts (they would feed the ring
+			 * while it is being waited for) */
+			e->wait_ts = ts;
+			syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, &e->wait_ts, NULL);
 		}
 	}
 	return SCAP_TIMEOUT;

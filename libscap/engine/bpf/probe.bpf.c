@@ -116,6 +116,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define NR_write 1
 #define NR_open 2
 #define NR_close 3
+#define NR_clock_nanosleep 230
 #define NR_pread64 17
 #define NR_pwrite64 18
 #define NR_readv 19
@@ -238,7 +239,11 @@ const volatile __u64 rb_flags = 0;     /* BPF_RB_NO_WAKEUP */
 const volatile __u8 procexit_on = 0;
 const volatile __u32 snaplen = SCAP_BPF_DEFAULT_SNAPLEN; /* I/O payload bytes kept */
 const volatile __u16 ppm_sc_of_nr[SCAP_BPF_SC_MAX];  /* generic events: nr -> ppm_sc */
-volatile __u32 capture_on = 0;         /* scap_start/scap_stop (mmapped .bss) */
+volatile __u32 capture_on = 0;
+/* the engine's idle wait in scap_next(): clock_nanosleep from this process
+ * with this request pointer (set at open) */
+volatile __u32 waiter_tgid = 0;
+volatile __u64 waiter_req = 0;         /* scap_start/scap_stop (mmapped .bss) */
 
 /* ======================= event building ======================= */
 
@@ -1980,6 +1985,9 @@ int sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	__u8 *want = bpf_map_lookup_elem(&interesting, &k);
 	if (!want || !*want)
 		return 0;
+	if (k == NR_clock_nanosleep && (bpf_get_current_pid_tgid() >> 32) == waiter_tgid &&
+	    BPF_CORE_READ(regs, dx) == waiter_req)
+		return 0; /* the engine's own idle wait: capturing it would feed itself */
 	if (bpf_core_field_exists(((struct task_struct *)0)->thread_info.status)) {
 		if (BPF_CORE_READ(cur(), thread_info.status) & TS_COMPAT)
 			return 0; /* 32-bit syscall numbers differ: not handled */
