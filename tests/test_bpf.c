@@ -68,39 +68,6 @@ static int count_fds(void)
 	return n;
 }
 
-/* Open the engine, or return NULL after printing a SKIP line when this
- * machine or build cannot run it. */
-static scap_t *open_bpf(size_t ring_bytes)
-{
-	struct scap_open_opts o = SCAP_OPEN_OPTS_INIT;
-	char errbuf[SCAP_ERRBUF_SIZE];
-	int err;
-	scap_t *h;
-
-	if (geteuid() != 0) {
-		printf("SKIP: bpf: not running as root\n");
-		return NULL;
-	}
-	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
-		printf("SKIP: bpf: no kernel BTF (/sys/kernel/btf/vmlinux)\n");
-		return NULL;
-	}
-	o.engine = "bpf";
-	o.ring_bytes = ring_bytes;
-	h = scap_open_err(&o, errbuf, &err);
-	if (!h && err == SCAP_ERR_NOTSUP && strstr(errbuf, "not built")) {
-		printf("SKIP: bpf: engine not built into this library\n");
-		return NULL;
-	}
-	if (!h && strstr(errbuf, "permission denied")) {
-		printf("SKIP: bpf: %s\n", errbuf);
-		return NULL;
-	}
-	ck_assert_msg(h != NULL, "bpf open: %s", errbuf);
-	ck_assert_str_eq(scap_engine_name(h), "bpf");
-	return h;
-}
-
 /* ---- parameter helpers ---- */
 static int64_t p_i64(const scap_evt_t *e, uint32_t i)
 {
@@ -362,7 +329,7 @@ START_TEST(bpf_live_markers)
 	struct marks m;
 	struct scap_stats st = {.sz = sizeof(st)};
 	int fds_before = count_fds();
-	scap_t *h = open_bpf(0);
+	scap_t *h = tu_open_bpf(0);
 	int fd;
 
 	if (!h)
@@ -404,7 +371,7 @@ START_TEST(bpf_roundtrip_savefile)
 	struct marks m;
 	char errbuf[SCAP_ERRBUF_SIZE];
 	char out[4096];
-	scap_t *h = open_bpf(0), *r;
+	scap_t *h = tu_open_bpf(0), *r;
 	const scap_evt_t *e;
 	int n = 0, rc;
 
@@ -445,7 +412,7 @@ END_TEST
 
 START_TEST(bpf_drops_counted)
 {
-	scap_t *h = open_bpf(4096); /* one page: fills at once */
+	scap_t *h = tu_open_bpf(4096); /* one page: fills at once */
 	struct scap_stats st = {.sz = sizeof(st)};
 	const scap_evt_t *e;
 	int n = 0;
@@ -499,7 +466,7 @@ static int count_own(scap_t *h, const char *ename, const char *marker, int *seen
  * selecting everything again brings them back. */
 START_TEST(bpf_event_mask)
 {
-	scap_t *h = open_bpf(0);
+	scap_t *h = tu_open_bpf(0);
 	uint8_t mask[SCAP_EVT_MASK_TEST_N];
 	const scap_evt_t *e;
 	int seen, n;
@@ -593,7 +560,7 @@ static void sinsp_marker_child(const char *wpath, const char *spath, int port, c
 
 START_TEST(bpf_sinsp_markers)
 {
-	scap_t *h = open_bpf(64u << 20);
+	scap_t *h = tu_open_bpf(64u << 20);
 	char errbuf[SCAP_ERRBUF_SIZE], wpath[256], spath[256], uniq[96], cwd[4096], comm[64] = "";
 	struct live_fmt L;
 	if (!h)
@@ -714,7 +681,7 @@ END_TEST
  * the same thread outside scap_next() is. */
 START_TEST(bpf_own_wait_not_captured)
 {
-	scap_t *h = open_bpf(0);
+	scap_t *h = tu_open_bpf(0);
 	const scap_evt_t *e;
 	uint16_t ids[8];
 	uint8_t mask[SCAP_EVT_MASK_TEST_N] = {0};
@@ -763,7 +730,7 @@ END_TEST
 /* On a live engine, libsinsp seeds its tables from /proc by itself. */
 START_TEST(bpf_sinsp_scans_proc)
 {
-	scap_t *h = open_bpf(0);
+	scap_t *h = tu_open_bpf(0);
 	char errbuf[SCAP_ERRBUF_SIZE];
 
 	if (!h)
@@ -788,7 +755,7 @@ START_TEST(bpf_bad_conditions)
 	int err, fds_before = count_fds();
 	scap_t *h;
 
-	if (geteuid() != 0 || !(h = open_bpf(0))) {
+	if (geteuid() != 0 || !(h = tu_open_bpf(0))) {
 		printf("SKIP: bpf: bad conditions need a working engine to compare with\n");
 		return;
 	}

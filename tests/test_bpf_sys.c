@@ -223,35 +223,6 @@ static void check_schema(const scap_evt_t *e)
 }
 
 /* ---- engine ---- */
-static scap_t *open_bpf(void)
-{
-	struct scap_open_opts o = SCAP_OPEN_OPTS_INIT;
-	char errbuf[SCAP_ERRBUF_SIZE];
-	int err;
-	scap_t *h;
-
-	if (geteuid() != 0) {
-		printf("SKIP: bpf: not running as root\n");
-		return NULL;
-	}
-	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
-		printf("SKIP: bpf: no kernel BTF (/sys/kernel/btf/vmlinux)\n");
-		return NULL;
-	}
-	o.engine = "bpf";
-	o.ring_bytes = 64u * 1024 * 1024;
-	h = scap_open_err(&o, errbuf, &err);
-	if (!h && err == SCAP_ERR_NOTSUP && strstr(errbuf, "not built")) {
-		printf("SKIP: bpf: engine not built into this library\n");
-		return NULL;
-	}
-	if (!h && strstr(errbuf, "permission denied")) {
-		printf("SKIP: bpf: %s\n", errbuf);
-		return NULL;
-	}
-	ck_assert_msg(h != NULL, "bpf open: %s", errbuf);
-	return h;
-}
 
 /* ---- the workload ---- */
 struct shared {
@@ -439,7 +410,7 @@ static int has_item(const uint8_t *p, uint32_t len, const char *item)
 
 START_TEST(bpf_sys_families)
 {
-	scap_t *h = open_bpf();
+	scap_t *h = tu_open_bpf(64u * 1024 * 1024);
 	if (!h)
 		return;
 	struct shared *sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -803,7 +774,7 @@ END_TEST
 /* failed execve: exe/args/env come from the arguments */
 START_TEST(bpf_sys_execve_fail)
 {
-	scap_t *h = open_bpf();
+	scap_t *h = tu_open_bpf(64u * 1024 * 1024);
 	if (!h)
 		return;
 	pid_t child = fork();

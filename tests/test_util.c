@@ -136,3 +136,36 @@ struct scap *tu_open(const char *path)
 	ck_assert_msg(h != NULL, "open %s: %s", path, errbuf);
 	return h;
 }
+
+/* Open the engine, or return NULL after printing a SKIP line when this
+ * machine or build cannot run it. */
+struct scap *tu_open_bpf(size_t ring_bytes)
+{
+	struct scap_open_opts o = SCAP_OPEN_OPTS_INIT;
+	char errbuf[SCAP_ERRBUF_SIZE];
+	int err;
+	scap_t *h;
+
+	if (geteuid() != 0) {
+		printf("SKIP: bpf: not running as root\n");
+		return NULL;
+	}
+	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
+		printf("SKIP: bpf: no kernel BTF (/sys/kernel/btf/vmlinux)\n");
+		return NULL;
+	}
+	o.engine = "bpf";
+	o.ring_bytes = ring_bytes;
+	h = scap_open_err(&o, errbuf, &err);
+	if (!h && err == SCAP_ERR_NOTSUP && strstr(errbuf, "not built")) {
+		printf("SKIP: bpf: engine not built into this library\n");
+		return NULL;
+	}
+	if (!h && strstr(errbuf, "permission denied")) {
+		printf("SKIP: bpf: %s\n", errbuf);
+		return NULL;
+	}
+	ck_assert_msg(h != NULL, "bpf open: %s", errbuf);
+	ck_assert_str_eq(scap_engine_name(h), "bpf");
+	return h;
+}

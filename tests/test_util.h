@@ -25,6 +25,9 @@ int tu_write_gz(const char *path, const void *data, size_t len);
 /* Open a capture with the savefile engine; fails the test if it cannot. */
 struct scap;
 struct scap *tu_open(const char *path);
+/* Open the bpf engine (ring_bytes 0: default), or return NULL after a loud
+ * "SKIP: bpf: reason" line when this machine or build cannot run it. */
+struct scap *tu_open_bpf(size_t ring_bytes);
 /* Read a whole file into a malloc'd buffer (NUL-terminated); NULL on error. */
 char *tu_read_file(const char *path, size_t *len);
 
