@@ -308,3 +308,41 @@ void sg_ul_v2_group(sg_buf *body, uint32_t gid, const char *name)
 	sg_str16(body, name);
 	sg_set_u32(body, start, (uint32_t)(body->len - start));
 }
+
+void sg_param_u64(struct sg_param *p, uint64_t *store, uint64_t v)
+{
+	*store = v;
+	p->data = store;
+	p->len = 8;
+}
+
+void sg_param_str(struct sg_param *p, const char *s)
+{
+	p->data = s;
+	p->len = (uint32_t)strlen(s) + 1;
+}
+
+void sg_execve_x(sg_buf *b, uint64_t ts, int64_t tid, int64_t ptid, const char *exe, const char *comm,
+		 const char *args, size_t args_len, const char *cwd, const char *cgroups, size_t cg_len)
+{
+	uint64_t v[7];
+	uint32_t u[4] = {0, 0, 0, 34816};
+	struct sg_param p[17];
+	sg_param_u64(&p[0], &v[0], 0);
+	sg_param_str(&p[1], exe);
+	p[2] = (struct sg_param){args, (uint32_t)args_len};
+	sg_param_u64(&p[3], &v[1], (uint64_t)tid);
+	sg_param_u64(&p[4], &v[2], (uint64_t)tid);
+	sg_param_u64(&p[5], &v[3], (uint64_t)ptid);
+	sg_param_str(&p[6], cwd);
+	sg_param_u64(&p[7], &v[4], 1024);
+	sg_param_u64(&p[8], &v[5], 0);
+	sg_param_u64(&p[9], &v[6], 0);
+	for (int i = 0; i < 3; i++)
+		p[10 + i] = (struct sg_param){&u[i], 4};
+	sg_param_str(&p[13], comm);
+	p[14] = (struct sg_param){cgroups, (uint32_t)cg_len};
+	p[15] = (struct sg_param){NULL, 0};
+	p[16] = (struct sg_param){&u[3], 4};
+	sg_ev_v2(b, 0, ts, tid, 293, 17, p, 0);
+}

@@ -79,6 +79,14 @@ void sg_event(sg_buf *ev, int hdr_version, uint64_t ts, int64_t tid, uint16_t ty
 size_t sg_ev_block(sg_buf *b, uint32_t block_type, uint16_t cpu, uint32_t flags, const sg_buf *ev,
 		   const sg_buf *opts);
 /* Shortcuts: EV_V2, EVF_V2 and EV (V1) blocks. */
+/* Parameter helpers: an 8-byte value kept in *store; a string with its NUL. */
+void sg_param_u64(struct sg_param *p, uint64_t *store, uint64_t v);
+void sg_param_str(struct sg_param *p, const char *s);
+/* execve< (293) with its first 17 parameters (up to tty = 34816): res 0, exe,
+ * args (args_len bytes), tid = pid, ptid, cwd, fdlimit 1024, comm, cgroups
+ * (cg_len bytes), empty env. */
+void sg_execve_x(sg_buf *b, uint64_t ts, int64_t tid, int64_t ptid, const char *exe, const char *comm,
+		 const char *args, size_t args_len, const char *cwd, const char *cgroups, size_t cg_len);
 size_t sg_ev_v2(sg_buf *b, uint16_t cpu, uint64_t ts, int64_t tid, uint16_t type, uint32_t nparams,
 		const struct sg_param *params, uint32_t lenwidth);
 size_t sg_evf_v2(sg_buf *b, uint32_t flags, uint16_t cpu, uint64_t ts, int64_t tid, uint16_t type,

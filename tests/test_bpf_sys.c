@@ -93,43 +93,20 @@ static const uint8_t *par(const struct ev *c, uint32_t i, uint32_t *len)
 	return c->raw + off;
 }
 
-static int64_t pi64(const struct ev *c, uint32_t i)
+/* A fixed-width parameter (little endian), its length checked. */
+static uint64_t pnum(const struct ev *c, uint32_t i, uint32_t width)
 {
 	uint32_t l;
 	const uint8_t *p = par(c, i, &l);
-	int64_t v;
-	ck_assert_msg(l == 8, "event %u param %u: length %u, want 8", c->type, i, l);
-	memcpy(&v, p, 8);
+	uint64_t v = 0;
+	ck_assert_msg(l == width, "event %u param %u: length %u, want %u", c->type, i, l, width);
+	memcpy(&v, p, width);
 	return v;
 }
-
-static uint32_t pu32(const struct ev *c, uint32_t i)
-{
-	uint32_t l;
-	const uint8_t *p = par(c, i, &l);
-	uint32_t v;
-	ck_assert_msg(l == 4, "event %u param %u: length %u, want 4", c->type, i, l);
-	memcpy(&v, p, 4);
-	return v;
-}
-
-static uint16_t pu16(const struct ev *c, uint32_t i)
-{
-	uint32_t l;
-	const uint8_t *p = par(c, i, &l);
-	uint16_t v;
-	ck_assert_msg(l == 2, "event %u param %u: length %u, want 2", c->type, i, l);
-	memcpy(&v, p, 2);
-	return v;
-}
-
-static uint8_t pu8(const struct ev *c, uint32_t i)
-{
-	uint32_t l;
-	const uint8_t *p = par(c, i, &l);
-	ck_assert_msg(l == 1, "event %u param %u: length %u, want 1", c->type, i, l);
-	return p[0];
-}
+#define pi64(c, i) ((int64_t)pnum((c), (i), 8))
+#define pu32(c, i) ((uint32_t)pnum((c), (i), 4))
+#define pu16(c, i) ((uint16_t)pnum((c), (i), 2))
+#define pu8(c, i) ((uint8_t)pnum((c), (i), 1))
 
 static void pbytes(const struct ev *c, uint32_t i, const void *want, uint32_t wlen)
 {

@@ -262,47 +262,8 @@ START_TEST(test_container_fields)
 END_TEST
 
 /* ---- synthetic streams ---- */
-static void u64p(struct sg_param *p, uint64_t *store, uint64_t v)
-{
-	*store = v;
-	p->data = store;
-	p->len = 8;
-}
 
-static void strp(struct sg_param *p, const char *s)
-{
-	p->data = s;
-	p->len = (uint32_t)strlen(s) + 1;
-}
 
-/* execve< (293) with the first 17 parameters, up to tty */
-static void execve_x(sg_buf *b, uint64_t ts, int64_t tid, int64_t ptid, const char *comm, const char *args,
-		     size_t args_len, const char *cgroups, size_t cg_len)
-{
-	static uint64_t v[16];
-	static uint32_t u[4];
-	struct sg_param p[17];
-	u64p(&p[0], &v[0], 0);
-	strp(&p[1], comm);
-	p[2] = (struct sg_param){args, (uint32_t)args_len};
-	u64p(&p[3], &v[1], (uint64_t)tid);
-	u64p(&p[4], &v[2], (uint64_t)tid);
-	u64p(&p[5], &v[3], (uint64_t)ptid);
-	strp(&p[6], "/work");
-	u64p(&p[7], &v[4], 1024);
-	u64p(&p[8], &v[5], 0);
-	u64p(&p[9], &v[6], 0);
-	for (int i = 0; i < 3; i++) {
-		u[i] = 0;
-		p[10 + i] = (struct sg_param){&u[i], 4};
-	}
-	strp(&p[13], comm);
-	p[14] = (struct sg_param){cgroups, (uint32_t)cg_len};
-	p[15] = (struct sg_param){NULL, 0};
-	u[3] = 34816;
-	p[16] = (struct sg_param){&u[3], 4};
-	sg_ev_v2(b, 0, ts, tid, 293, 17, p, 0);
-}
 
 static void simple_x(sg_buf *b, uint64_t ts, int64_t tid, uint16_t type, int n, const int64_t *vals)
 {
@@ -323,7 +284,7 @@ static void openat_x(sg_buf *b, uint64_t ts, int64_t tid, int64_t fd, int64_t di
 	v[1] = dirfd;
 	p[0] = (struct sg_param){&v[0], 8};
 	p[1] = (struct sg_param){&v[1], 8};
-	strp(&p[2], name);
+	sg_param_str(&p[2], name);
 	p[3] = (struct sg_param){&flags, 4};
 	p[4] = (struct sg_param){&mode, 4};
 	p[5] = (struct sg_param){&dev, 4};
@@ -348,7 +309,7 @@ START_TEST(test_synthetic_state)
 	struct sg_param jp = {json, (uint32_t)sizeof(json)};
 	sg_ev_v2(&b, 0, ts++, -1, 272, 1, &jp, 0);
 	/* 2: tid 500, never seen, execs bash in the container; its parent 999 is unknown */
-	execve_x(&b, ts++, 500, 999, "bash", "-i\0", 3, cg, sizeof(cg));
+	sg_execve_x(&b, ts++, 500, 999, "bash", "bash", "-i\0", 3, "/work", cg, sizeof(cg));
 	/* 3: openat< fd 5 relative to the cwd /work; 4, 5: close it twice */
 	openat_x(&b, ts++, 500, 5, -100, "../etc/./shadow", 7);
 	int64_t ok_close[2] = {0, 5}, bad_close[2] = {-9, 5};
@@ -359,7 +320,7 @@ START_TEST(test_synthetic_state)
 	openat_x(&b, ts++, 500, 6, -100, "x", 1);
 	/* 7: procexit of 500; 8: tid 500 reused by a new process */
 	sg_ev_v2(&b, 0, ts++, 500, 16, 0, NULL, 0);
-	execve_x(&b, ts++, 500, 1, "sleep", "10\0", 3, "cpu=/\0", 6);
+	sg_execve_x(&b, ts++, 500, 1, "sleep", "sleep", "10\0", 3, "/work", "cpu=/\0", 6);
 	/* 9..: 5 opens for the fd cap (2 per process) */
 	for (int i = 0; i < 5; i++)
 		openat_x(&b, ts++, 500, 10 + i, -100, "/tmp/f", 7);
@@ -404,7 +365,7 @@ START_TEST(test_clone_and_caps)
 	sg_init(&b);
 	sg_shb(&b, 1, 2);
 	uint64_t ts = 1000;
-	execve_x(&b, ts++, 100, 1, "server", "", 0, "cpu=/\0", 6);
+	sg_execve_x(&b, ts++, 100, 1, "server", "server", "", 0, "/work", "cpu=/\0", 6);
 	openat_x(&b, ts++, 100, 3, -100, "/var/log/app.log", 7);
 	/* clone< (223) on the parent's side: res = child tid 101, flags THREAD */
 	static uint64_t v[12];
@@ -413,27 +374,27 @@ START_TEST(test_clone_and_caps)
 		int64_t child = 101 + k;
 		uint32_t flags = k == 0 ? (1u << 13) | 1u /* CLONE_THREAD|CLONE_FILES */ : 0;
 		struct sg_param p[21];
-		u64p(&p[0], &v[0], (uint64_t)child);
-		strp(&p[1], "server");
+		sg_param_u64(&p[0], &v[0], (uint64_t)child);
+		sg_param_str(&p[1], "server");
 		p[2] = (struct sg_param){"", 0};
-		u64p(&p[3], &v[1], 100);
-		u64p(&p[4], &v[2], 100);
-		u64p(&p[5], &v[3], 1);
-		strp(&p[6], "/srv");
+		sg_param_u64(&p[3], &v[1], 100);
+		sg_param_u64(&p[4], &v[2], 100);
+		sg_param_u64(&p[5], &v[3], 1);
+		sg_param_str(&p[6], "/srv");
 		for (int i = 7; i < 10; i++)
-			u64p(&p[i], &v[i - 3], 0);
+			sg_param_u64(&p[i], &v[i - 3], 0);
 		for (int i = 10; i < 13; i++)
 			p[i] = (struct sg_param){&u[0], 4};
-		strp(&p[13], "server");
+		sg_param_str(&p[13], "server");
 		p[14] = (struct sg_param){"cpu=/", 6};
 		u[1] = flags;
 		p[15] = (struct sg_param){&u[1], 4};
 		u[2] = 1000;
 		p[16] = (struct sg_param){&u[2], 4};
 		p[17] = (struct sg_param){&u[2], 4};
-		u64p(&p[18], &v[8], (uint64_t)child);
-		u64p(&p[19], &v[9], (uint64_t)child);
-		u64p(&p[20], &v[10], 0);
+		sg_param_u64(&p[18], &v[8], (uint64_t)child);
+		sg_param_u64(&p[19], &v[9], (uint64_t)child);
+		sg_param_u64(&p[20], &v[10], 0);
 		sg_ev_v2(&b, 0, ts++, 100, 223, 21, p, 0);
 		/* an event of the child */
 		sg_ev_v2(&b, 0, ts++, child, 234, 0, NULL, 0);
@@ -442,10 +403,10 @@ START_TEST(test_clone_and_caps)
 		 * parent 100 looked up after the eviction */
 		if (k % 3 == 2) {
 			int64_t only = 1000 + k;
-			u64p(&p[0], &v[0], 0);
-			u64p(&p[3], &v[1], (uint64_t)only);
-			u64p(&p[4], &v[2], (uint64_t)only);
-			u64p(&p[5], &v[3], 100);
+			sg_param_u64(&p[0], &v[0], 0);
+			sg_param_u64(&p[3], &v[1], (uint64_t)only);
+			sg_param_u64(&p[4], &v[2], (uint64_t)only);
+			sg_param_u64(&p[5], &v[3], 100);
 			u[1] = 0;
 			sg_ev_v2(&b, 0, ts++, only, 223, 21, p, 0);
 		}
@@ -493,32 +454,32 @@ static void execve_full(sg_buf *b, uint64_t ts, int64_t tid, int64_t sid, const 
 	static const char env[] = "HOME=/root\0PATH=/usr/bin\0";
 	static const char cg[] = "cpu=/docker/9dbcbd0c435f5f5fb41e0ae0b10c5e6e9a9bb2efc0d4a28c3f5e9cbd4a41b2a5";
 	struct sg_param p[27];
-	u64p(&p[0], &v[0], 0);
-	strp(&p[1], comm);
+	sg_param_u64(&p[0], &v[0], 0);
+	sg_param_str(&p[1], comm);
 	p[2] = (struct sg_param){"-c\0", 3};
-	u64p(&p[3], &v[1], (uint64_t)tid);
-	u64p(&p[4], &v[2], (uint64_t)tid);
-	u64p(&p[5], &v[3], 1);
-	strp(&p[6], "/");
+	sg_param_u64(&p[3], &v[1], (uint64_t)tid);
+	sg_param_u64(&p[4], &v[2], (uint64_t)tid);
+	sg_param_u64(&p[5], &v[3], 1);
+	sg_param_str(&p[6], "/");
 	for (int i = 7; i < 10; i++)
-		u64p(&p[i], &v[4], 0);
+		sg_param_u64(&p[i], &v[4], 0);
 	for (int i = 10; i < 13; i++)
 		p[i] = (struct sg_param){&u[0], 4};
-	strp(&p[13], comm);
+	sg_param_str(&p[13], comm);
 	p[14] = (struct sg_param){cg, sizeof(cg)};
 	p[15] = (struct sg_param){env, sizeof(env) - 1};
 	p[16] = (struct sg_param){&u[0], 4};                 /* tty */
-	u64p(&p[17], &v[5], (uint64_t)sid);                  /* vpgid */
+	sg_param_u64(&p[17], &v[5], (uint64_t)sid);                  /* vpgid */
 	u[1] = 0;
 	p[18] = (struct sg_param){&u[1], 4};                 /* loginuid */
 	u[2] = 2;                                             /* PPM_EXE_UPPER_LAYER */
 	p[19] = (struct sg_param){&u[2], 4};
-	u64p(&p[20], &v[6], 0);                               /* cap_inheritable */
-	u64p(&p[21], &v[7], (1ull << 21) | 1);                /* cap_permitted: CAP_SYS_ADMIN, CAP_CHOWN */
-	u64p(&p[22], &v[8], 1ull << 21);                      /* cap_effective: CAP_SYS_ADMIN */
-	u64p(&p[23], &v[9], 1234);                            /* exe_ino */
-	u64p(&p[24], &v[10], 111);                            /* exe_ino_ctime */
-	u64p(&p[25], &v[11], 222);                            /* exe_ino_mtime */
+	sg_param_u64(&p[20], &v[6], 0);                               /* cap_inheritable */
+	sg_param_u64(&p[21], &v[7], (1ull << 21) | 1);                /* cap_permitted: CAP_SYS_ADMIN, CAP_CHOWN */
+	sg_param_u64(&p[22], &v[8], 1ull << 21);                      /* cap_effective: CAP_SYS_ADMIN */
+	sg_param_u64(&p[23], &v[9], 1234);                            /* exe_ino */
+	sg_param_u64(&p[24], &v[10], 111);                            /* exe_ino_ctime */
+	sg_param_u64(&p[25], &v[11], 222);                            /* exe_ino_mtime */
 	p[26] = (struct sg_param){&u[0], 4};                 /* uid 0 */
 	sg_ev_v2(b, 0, ts, tid, 293, 27, p, 0);
 }

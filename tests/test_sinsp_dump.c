@@ -332,18 +332,7 @@ END_TEST
 
 /* ---- threads and fds created by the stream ---- */
 
-static void u64p(struct sg_param *p, uint64_t *store, uint64_t v)
-{
-	*store = v;
-	p->data = store;
-	p->len = 8;
-}
 
-static void strp(struct sg_param *p, const char *str)
-{
-	p->data = str;
-	p->len = (uint32_t)strlen(str) + 1;
-}
 
 /* clone< (223), parent side: res = the child's tid */
 static void clone_x(sg_buf *b, uint64_t ts, int64_t parent, int64_t child, uint32_t flags)
@@ -351,59 +340,31 @@ static void clone_x(sg_buf *b, uint64_t ts, int64_t parent, int64_t child, uint3
 	static uint64_t v[12];
 	static uint32_t u[4];
 	struct sg_param p[21];
-	u64p(&p[0], &v[0], (uint64_t)child);
-	strp(&p[1], "/bin/bash");
+	sg_param_u64(&p[0], &v[0], (uint64_t)child);
+	sg_param_str(&p[1], "/bin/bash");
 	p[2] = (struct sg_param){"-l", 3};
-	u64p(&p[3], &v[1], (uint64_t)parent);
-	u64p(&p[4], &v[2], (uint64_t)parent);
-	u64p(&p[5], &v[3], 1);
-	strp(&p[6], "/home/u");
+	sg_param_u64(&p[3], &v[1], (uint64_t)parent);
+	sg_param_u64(&p[4], &v[2], (uint64_t)parent);
+	sg_param_u64(&p[5], &v[3], 1);
+	sg_param_str(&p[6], "/home/u");
 	for (int i = 7; i < 10; i++)
-		u64p(&p[i], &v[i - 3], 0);
+		sg_param_u64(&p[i], &v[i - 3], 0);
 	u[0] = 0;
 	for (int i = 10; i < 13; i++)
 		p[i] = (struct sg_param){&u[0], 4};
-	strp(&p[13], "bash");
+	sg_param_str(&p[13], "bash");
 	p[14] = (struct sg_param){"cpu=/\0memory=/user", 19};
 	u[1] = flags;
 	p[15] = (struct sg_param){&u[1], 4};
 	u[2] = 1000;
 	p[16] = (struct sg_param){&u[2], 4};
 	p[17] = (struct sg_param){&u[2], 4};
-	u64p(&p[18], &v[8], (uint64_t)child);
-	u64p(&p[19], &v[9], (uint64_t)child);
-	u64p(&p[20], &v[10], 0);
+	sg_param_u64(&p[18], &v[8], (uint64_t)child);
+	sg_param_u64(&p[19], &v[9], (uint64_t)child);
+	sg_param_u64(&p[20], &v[10], 0);
 	sg_ev_v2(b, 0, ts, parent, 223, 21, p, 0);
 }
 
-/* execve< (293), the first 17 parameters */
-static void execve_x(sg_buf *b, uint64_t ts, int64_t tid, int64_t ptid, const char *exe, const char *comm,
-		     const char *args, size_t args_len)
-{
-	static uint64_t v[16];
-	static uint32_t u[4];
-	struct sg_param p[17];
-	u64p(&p[0], &v[0], 0);
-	strp(&p[1], exe);
-	p[2] = (struct sg_param){args, (uint32_t)args_len};
-	u64p(&p[3], &v[1], (uint64_t)tid);
-	u64p(&p[4], &v[2], (uint64_t)tid);
-	u64p(&p[5], &v[3], (uint64_t)ptid);
-	strp(&p[6], "/srv");
-	u64p(&p[7], &v[4], 1024);
-	u64p(&p[8], &v[5], 0);
-	u64p(&p[9], &v[6], 0);
-	for (int i = 0; i < 3; i++) {
-		u[i] = 0;
-		p[10 + i] = (struct sg_param){&u[i], 4};
-	}
-	strp(&p[13], comm);
-	p[14] = (struct sg_param){"cpu=/\0memory=/user", 19};
-	p[15] = (struct sg_param){NULL, 0};
-	u[3] = 34816;
-	p[16] = (struct sg_param){&u[3], 4};
-	sg_ev_v2(b, 0, ts, tid, 293, 17, p, 0);
-}
 
 /* openat< (307): fd, dirfd, name, flags, mode, dev, ino */
 static void openat_x(sg_buf *b, uint64_t ts, int64_t tid, int64_t fd, const char *name, uint32_t flags)
@@ -416,7 +377,7 @@ static void openat_x(sg_buf *b, uint64_t ts, int64_t tid, int64_t fd, const char
 	v[1] = -100;
 	p[0] = (struct sg_param){&v[0], 8};
 	p[1] = (struct sg_param){&v[1], 8};
-	strp(&p[2], name);
+	sg_param_str(&p[2], name);
 	u[0] = flags;
 	u[1] = 0;
 	u[2] = 0x803;
@@ -453,7 +414,7 @@ START_TEST(test_dump_stream_state)
 	sg_free(&body);
 	clone_x(&b, ts++, 100, 101, 0);
 	clone_x(&b, ts++, 100, 102, (1u << 13) | 1u); /* CLONE_THREAD|CLONE_FILES */
-	execve_x(&b, ts++, 101, 100, "curl", "curl", "-6\0http://example.com", 22);
+	sg_execve_x(&b, ts++, 101, 100, "curl", "curl", "-6\0http://example.com", 22, "/srv", "cpu=/\0memory=/user", 19);
 	openat_x(&b, ts++, 101, 5, "out.html", 1 | (1u << 2)); /* O_RDONLY|O_CREAT */
 	openat_x(&b, ts++, 100, 4, "/etc", 1 | (1u << 10));    /* O_DIRECTORY */
 	snprintf(src, sizeof(src), "%s", tu_tmpfile(".scap"));
