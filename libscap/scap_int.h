@@ -42,6 +42,13 @@ struct scap_cfg_mask {
 	size_t n;
 };
 
+/* Live engines (live.c): want[nr] = 1 for the x86_64 syscalls (nr < nsc)
+ * that produce an event selected by mask (NULL: every routed syscall). */
+void scap_live_want_syscalls(const uint8_t *mask, size_t n, uint8_t *want, size_t nsc);
+/* This host's machine info into h->meta (as a savefile MI block has it). */
+void scap_live_machine_info(scap_t *h);
+uint64_t scap_live_clock_ns(int clock_id);
+
 /* Static registry (engines.c). */
 const struct scap_engine_ops *scap_engine_lookup(const char *name);
 

@@ -31,7 +31,7 @@
 #include "sinsp.h"
 #include "filter.h"
 #include "test_util.h"
-#include "../libscap/engine/bpf/ppm_flags.h"
+#include "../libscap/kernel/ppm_flags.h"
 
 #define EV_CLOSE_X 5
 #define EV_PROCEXIT 186

@@ -34,7 +34,7 @@
 
 #include "scap.h"
 #include "test_util.h"
-#include "../libscap/engine/bpf/ppm_flags.h"
+#include "../libscap/kernel/ppm_flags.h"
 
 #define WAIT_SECONDS 10
 

@@ -18,7 +18,6 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
-#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -105,14 +104,6 @@ static void print_end(struct print_scope *ps)
 }
 
 /* ---- helpers ---- */
-static uint64_t clock_ns(clockid_t c)
-{
-	struct timespec ts;
-
-	clock_gettime(c, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static bool have_bpf_caps(void)
 {
 	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
@@ -160,35 +151,18 @@ static int libbpf_fail(scap_t *h, struct bpf_eng *e, const char *what, int err)
 			   e->libbpf_last[0] ? " ... " : "", e->libbpf_last, e->libbpf_first[0] ? ")" : "");
 }
 
-/* The syscalls that produce a selected event (any version of its name) go
- * into the probe's "interesting" map; mask NULL selects every syscall. */
-static bool name_selected(const uint8_t *mask, size_t n, const char *name)
-{
-	for (size_t t = 0; t < n && t < SCAP_EVENT_TABLE_SIZE; t++)
-		if (mask[t] && scap_event_table[t].name && strcmp(scap_event_table[t].name, name) == 0)
-			return true;
-	return false;
-}
-
+/* The syscalls that produce a selected event go into the probe's
+ * "interesting" map; mask NULL selects every syscall. */
 static int select_syscalls(scap_t *h, struct bpf_eng *e, const uint8_t *mask, size_t n)
 {
-	bool generic = mask == NULL || name_selected(mask, n, "syscall");
+	uint8_t want[SCAP_BPF_SC_MAX];
 	struct print_scope ps;
 	int err = 0;
 
+	scap_live_want_syscalls(mask, n, want, SCAP_BPF_SC_MAX);
 	print_begin(&ps, h, e);
-	for (uint32_t nr = 0; nr < SCAP_BPF_SC_MAX && nr < SCAP_SYSCALL_TABLE_SIZE && !err; nr++) {
-		const struct scap_syscall_route *r = &scap_syscall_x86_64_table[nr];
-		uint8_t want = 0;
-		if (r->routed) {
-			if (mask == NULL || (r->generic && generic))
-				want = 1;
-			else if (!r->generic)
-				want = name_selected(mask, n, scap_event_table[r->exit_evt].name) ||
-				       name_selected(mask, n, scap_event_table[r->enter_evt].name);
-		}
-		err = bpf_map__update_elem(e->skel->maps.interesting, &nr, sizeof(nr), &want, sizeof(want), BPF_ANY);
-	}
+	for (uint32_t nr = 0; nr < SCAP_BPF_SC_MAX && !err; nr++)
+		err = bpf_map__update_elem(e->skel->maps.interesting, &nr, sizeof(nr), &want[nr], 1, BPF_ANY);
 	print_end(&ps);
 	if (err)
 		return libbpf_fail(h, e, "setting the syscall selection", err);
@@ -226,31 +200,6 @@ static int map_ring(scap_t *h, struct bpf_eng *e)
 	e->data = (const uint8_t *)e->prod_map + e->page;
 	e->cons = __atomic_load_n(e->consumer_pos, __ATOMIC_ACQUIRE);
 	return SCAP_OK;
-}
-
-/* Machine info of this host, as the savefile MI block carries it. */
-static void fill_machine_info(scap_t *h)
-{
-	struct scap_machine_info *mi = &h->meta.mi;
-	struct utsname u;
-	long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
-	FILE *f = fopen("/proc/sys/kernel/pid_max", "r");
-	unsigned long long pid_max = 0;
-
-	memset(mi, 0, sizeof(*mi));
-	mi->sz = sizeof(*mi);
-	mi->num_cpus = (uint32_t)sysconf(_SC_NPROCESSORS_ONLN);
-	mi->memory_size_bytes = pages > 0 && psz > 0 ? (uint64_t)pages * (uint64_t)psz : 0;
-	if (f) {
-		if (fscanf(f, "%llu", &pid_max) != 1)
-			pid_max = 0;
-		fclose(f);
-	}
-	mi->max_pid = pid_max;
-	if (uname(&u) == 0)
-		snprintf(mi->hostname, sizeof(mi->hostname), "%s", u.nodename);
-	mi->boot_ts_epoch = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME);
-	h->meta.have_mi = true;
 }
 
 static int bpf_open(scap_t *h, const struct scap_open_opts *opts)
@@ -325,7 +274,7 @@ static int bpf_open(scap_t *h, const struct scap_open_opts *opts)
 		err = libbpf_fail(h, e, "sizing the ring buffer", err);
 		goto fail;
 	}
-	e->skel->rodata->boot_time = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME);
+	e->skel->rodata->boot_time = scap_live_clock_ns(CLOCK_REALTIME) - scap_live_clock_ns(CLOCK_BOOTTIME);
 	e->skel->rodata->rb_flags = BPF_RB_NO_WAKEUP;
 	e->skel->rodata->procexit_on = 1;
 	e->skel->rodata->snaplen = snaplen;
@@ -352,7 +301,7 @@ static int bpf_open(scap_t *h, const struct scap_open_opts *opts)
 	e->skel->bss->waiter_req = (uint64_t)(uintptr_t)&e->wait_ts;
 	e->skel->bss->capture_on = 1;
 	h->engine_data = e;
-	fill_machine_info(h);
+	scap_live_machine_info(h);
 	return SCAP_OK;
 fail:
 	print_end(&ps);

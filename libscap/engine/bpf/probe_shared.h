@@ -17,10 +17,12 @@
 #ifndef SCAP_BPF_PROBE_SHARED_H
 #define SCAP_BPF_PROBE_SHARED_H
 
+#include "ppm_events.h"
+
 #define SCAP_BPF_REC_PREFIX 2
 #define SCAP_BPF_SC_MAX 512 /* size of the syscall selection map */
-#define SCAP_BPF_DEFAULT_SNAPLEN 80
-#define SCAP_BPF_MAX_SNAPLEN 4096 /* the largest I/O payload one event carries */
+#define SCAP_BPF_DEFAULT_SNAPLEN SCAP_DEFAULT_SNAPLEN /* ../../kernel/ppm_events.h */
+#define SCAP_BPF_MAX_SNAPLEN SCAP_MAX_SNAPLEN /* the largest I/O payload one event carries */
 
 /* per-CPU counters (map "counters") */
 enum scap_bpf_counter {

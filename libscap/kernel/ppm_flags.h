@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Linux open(2) flags (x86_64 values; macros, so not in BTF) and their
  * conversion to the scap PPM_O_* bits (scap-format.md §10.3). Shared by the
- * probe (BPF) and the tests (userspace): plain C, no includes. */
-#ifndef SCAP_BPF_PPM_FLAGS_H
-#define SCAP_BPF_PPM_FLAGS_H
+ * bpf probe, the kmod driver (kernel C) and the tests (userspace): plain C,
+ * no includes. */
+#ifndef SCAP_KERNEL_PPM_FLAGS_H
+#define SCAP_KERNEL_PPM_FLAGS_H
 
 #define L_O_ACCMODE 03
 #define L_O_WRONLY 01
