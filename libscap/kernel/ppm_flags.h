@@ -151,11 +151,56 @@ static inline __attribute__((always_inline)) unsigned char scap_socket_family_to
 #define L_SOCK_NONBLOCK 04000
 #define L_SOCK_CLOEXEC 02000000
 
+/* socket(2) `flags` param: the type's SOCK_NONBLOCK/SOCK_CLOEXEC bits */
+static inline __attribute__((always_inline)) unsigned int scap_socket_type_to_ppm_flags(unsigned long long type)
+{
+	unsigned int r = 0;
+	if (type & L_SOCK_NONBLOCK) r |= PPM_O_NONBLOCK;
+	if (type & L_SOCK_CLOEXEC) r |= PPM_O_CLOEXEC;
+	return r;
+}
+
+/* ---- devices: the kernel's dev_t (major << 20 | minor) -> the st_dev
+ * encoding (new_encode_dev(), as upstream) ---- */
+static inline __attribute__((always_inline)) unsigned int scap_encode_dev(unsigned int kdev)
+{
+	unsigned int ma = kdev >> 20, mi = kdev & ((1u << 20) - 1);
+	return (mi & 0xff) | (ma << 8) | ((mi & ~0xffu) << 12);
+}
+
+/* ---- procexit: the kernel's task exit_code (wait status) -> ret, sig,
+ * core (__WEXITSTATUS, WIFSIGNALED/__WTERMSIG, __WCOREDUMP) ---- */
+static inline __attribute__((always_inline)) long long scap_exit_ret(int code)
+{
+	return (long long)((code & 0xff00) >> 8);
+}
+static inline __attribute__((always_inline)) unsigned char scap_exit_sig(int code)
+{
+	if (((signed char)((code & 0x7f) + 1) >> 1) > 0) /* WIFSIGNALED */
+		return (unsigned char)(code & 0x7f);
+	return 0;
+}
+static inline __attribute__((always_inline)) unsigned char scap_exit_core(int code)
+{
+	return (code & 0x80) != 0;
+}
+
 /* ---- chmod/fchmod/fchmodat mode (chmod_mode): PPM_S_* equal S_* ---- */
 #define SCAP_MODE_MASK 07777u
 static inline __attribute__((always_inline)) unsigned int scap_chmod_mode_to_ppm(unsigned long long m)
 {
 	return (unsigned int)(m & SCAP_MODE_MASK);
+}
+
+/* open/openat/openat2/creat `mode`: only meaningful with O_CREAT or
+ * O_TMPFILE (upstream open_modes_to_scap; O_TMPFILE includes the
+ * O_DIRECTORY bit, so O_DIRECTORY alone keeps the mode too, as upstream) */
+static inline __attribute__((always_inline)) unsigned int scap_open_mode_to_ppm(unsigned long long flags,
+										   unsigned long long mode)
+{
+	if ((flags & (L_O_CREAT | L_O_TMPFILE)) == 0)
+		return 0;
+	return (unsigned int)(mode & SCAP_MODE_MASK);
 }
 
 /* ---- mount(2) flags: PPM_MS_* equal MS_*; the old magic 0xC0ED in the

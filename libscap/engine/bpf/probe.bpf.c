@@ -311,20 +311,13 @@ static __always_inline struct file *fd_to_file(long fd)
 	return f;
 }
 
-/* new_encode_dev(), like upstream: matches st_dev */
-static __always_inline __u32 encode_dev(__u32 kdev)
-{
-	__u32 ma = kdev >> 20, mi = kdev & ((1U << 20) - 1);
-	return (mi & 0xff) | (ma << 8) | ((mi & ~0xffU) << 12);
-}
-
 static __always_inline void file_dev_ino(struct file *f, __u32 *dev, __u64 *ino)
 {
 	*dev = 0;
 	*ino = 0;
 	if (!f)
 		return;
-	*dev = encode_dev(BPF_CORE_READ(f, f_inode, i_sb, s_dev));
+	*dev = scap_encode_dev(BPF_CORE_READ(f, f_inode, i_sb, s_dev));
 	*ino = BPF_CORE_READ(f, f_inode, i_ino);
 }
 
@@ -380,7 +373,7 @@ static __always_inline __u32 task_tty(struct task_struct *t)
 	int index = BPF_CORE_READ(tty, index);
 	int major = BPF_CORE_READ(drv, major);
 	int minor = BPF_CORE_READ(drv, minor_start);
-	return encode_dev((((__u32)major << 20) | (__u32)minor) + index);
+	return scap_encode_dev((((__u32)major << 20) | (__u32)minor) + index);
 }
 
 static __always_inline __u32 task_loginuid(struct task_struct *t)
@@ -508,14 +501,6 @@ static __always_inline void put_cwd(struct scratch *s, struct task_struct *t)
 	put_path(s, t, BPF_CORE_READ(t, fs, pwd.dentry), BPF_CORE_READ(t, fs, pwd.mnt));
 }
 
-static __always_inline struct kernfs_node *kn_parent(struct kernfs_node *kn)
-{
-	if (bpf_core_field_exists(kn->__parent))
-		return BPF_CORE_READ(kn, __parent);
-	struct kernfs_node___old *o = (void *)kn;
-	return (void *)BPF_CORE_READ(o, parent);
-}
-
 /* "subsys=/path\0" for one cgroup subsystem; returns the bytes written */
 static __always_inline __u32 raw_cgroup(struct scratch *s, struct task_struct *t, __u32 id)
 {
@@ -528,12 +513,23 @@ static __always_inline __u32 raw_cgroup(struct scratch *s, struct task_struct *t
 	s->data[SAFE(s->pos - 1)] = '=';
 	struct kernfs_node *kn = BPF_CORE_READ(css, cgroup, kn);
 	__u32 n = 0;
-	for (int i = 0; i < MAX_CG_COMP; i++) {
-		if (!kn)
-			break;
-		s->comp[i] = (__u64)BPF_CORE_READ(kn, name);
-		n++;
-		kn = kn_parent(kn);
+	if (bpf_core_field_exists(struct kernfs_node, __parent)) {
+		for (int i = 0; i < MAX_CG_COMP; i++) {
+			if (!kn)
+				break;
+			s->comp[i] = (__u64)BPF_CORE_READ(kn, name);
+			n++;
+			kn = BPF_CORE_READ(kn, __parent);
+		}
+	} else {
+		struct kernfs_node___old *o = (void *)kn;
+		for (int i = 0; i < MAX_CG_COMP; i++) {
+			if (!o)
+				break;
+			s->comp[i] = (__u64)BPF_CORE_READ(o, name);
+			n++;
+			o = BPF_CORE_READ(o, parent);
+		}
 	}
 	*(volatile __u32 *)&s->ncomp = n;
 	n = *(volatile __u32 *)&s->ncomp;
@@ -802,14 +798,6 @@ static __always_inline int tail(void *ctx, __u32 k)
 
 /* ======================= file system ======================= */
 
-static __always_inline __u32 open_mode(__u64 flags, __u64 mode)
-{
-	/* upstream open_modes_to_scap: only meaningful with O_CREAT/O_TMPFILE */
-	if ((flags & (L_O_CREAT | L_O_TMPFILE)) == 0)
-		return 0;
-	return mode & SCAP_MODE_MASK;
-}
-
 static __always_inline __u32 created_flag(long fd)
 {
 	struct file *f = fd_to_file(fd);
@@ -840,7 +828,7 @@ TAIL_PROG(x_open)
 	put_u64(s, ret);
 	put_user_str(s, (void *)ARG0(regs));
 	put_u32(s, scap_open_flags_to_ppm(flags) | (ret >= 0 ? created_flag(ret) : 0));
-	put_u32(s, open_mode(flags, ARG2(regs)));
+	put_u32(s, scap_open_mode_to_ppm(flags, ARG2(regs)));
 	put_dev_ino(s, ret);
 	ev_submit(s);
 	return 0;
@@ -858,7 +846,7 @@ TAIL_PROG(x_openat)
 	put_fd(s, ARG0(regs));
 	put_user_str(s, (void *)ARG1(regs));
 	put_u32(s, scap_open_flags_to_ppm(flags) | (ret >= 0 ? created_flag(ret) : 0));
-	put_u32(s, open_mode(flags, ARG3(regs)));
+	put_u32(s, scap_open_mode_to_ppm(flags, ARG3(regs)));
 	put_dev_ino(s, ret);
 	ev_submit(s);
 	return 0;
@@ -877,7 +865,7 @@ TAIL_PROG(x_openat2)
 	put_fd(s, ARG0(regs));
 	put_user_str(s, (void *)ARG1(regs));
 	put_u32(s, scap_open_flags_to_ppm(how.flags) | (ret >= 0 ? created_flag(ret) : 0));
-	put_u32(s, open_mode(how.flags, how.mode));
+	put_u32(s, scap_open_mode_to_ppm(how.flags, how.mode));
 	put_u32(s, scap_openat2_resolve_to_ppm(how.resolve));
 	put_dev_ino(s, ret);
 	ev_submit(s);
@@ -893,7 +881,7 @@ TAIL_PROG(x_creat)
 		return 0;
 	put_u64(s, ret);
 	put_user_str(s, (void *)ARG0(regs));
-	put_u32(s, open_mode(L_O_CREAT, ARG1(regs)));
+	put_u32(s, scap_open_mode_to_ppm(L_O_CREAT, ARG1(regs)));
 	put_dev_ino(s, ret);
 	put_u16(s, 0); /* creat_flags: overlay layers not detected */
 	ev_submit(s);
@@ -1277,16 +1265,11 @@ TAIL_PROG(x_socket)
 	if (!s)
 		return 0;
 	__u32 type = ARG1(regs);
-	__u32 fl = 0;
-	if (type & L_SOCK_NONBLOCK)
-		fl |= PPM_O_NONBLOCK;
-	if (type & L_SOCK_CLOEXEC)
-		fl |= PPM_O_CLOEXEC;
 	put_u64(s, RET);
 	put_u32(s, scap_socket_family_to_ppm(ARG0(regs)));
 	put_u32(s, type);
 	put_u32(s, ARG2(regs));
-	put_u32(s, fl);
+	put_u32(s, scap_socket_type_to_ppm_flags(type));
 	ev_submit(s);
 	return 0;
 }
@@ -1891,12 +1874,9 @@ int BPF_PROG(sched_proc_exit, struct task_struct *p)
 	if (!s)
 		return 0;
 	put_u64(s, (__s64)code);                        /* 0 status */
-	put_u64(s, (__s64)((code & 0xff00) >> 8));      /* 1 ret */
-	__u8 sig = 0;
-	if (((__s8)((code & 0x7f) + 1) >> 1) > 0)       /* WIFSIGNALED */
-		sig = code & 0x7f;
-	put_u8(s, sig);                                 /* 2 sig */
-	put_u8(s, (code & 0x80) != 0);                  /* 3 core */
+	put_u64(s, scap_exit_ret(code));                /* 1 ret */
+	put_u8(s, scap_exit_sig(code));                 /* 2 sig */
+	put_u8(s, scap_exit_core(code));                /* 3 core */
 	put_u64(s, 0);                                  /* 4 reaper_tid (not yet) */
 	ev_submit(s);
 	return 0;
