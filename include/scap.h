@@ -53,9 +53,10 @@ typedef void (*scap_log_fn)(int level, const char *msg, void *ctx);
 
 struct scap_open_opts {
 	size_t sz;
-	/* Engine name: "savefile" or "bpf" (live capture, root or CAP_BPF +
+	/* Engine name: "savefile", "bpf" (live capture, root or CAP_BPF +
 	 * CAP_PERFMON; scap_open() fails with SCAP_ERR_NOTSUP when the library
-	 * was built without it). NULL means "savefile". */
+	 * was built without it) or "kmod" (live capture through the scapkit
+	 * kernel module, root). NULL means "savefile". */
 	const char *engine;
 	/* savefile: path of the capture ("-" is not supported). */
 	const char *filename;
@@ -68,8 +69,10 @@ struct scap_open_opts {
 	 * (0: 512 MiB). */
 	size_t max_meta_bytes;
 	/* bpf: size of the BPF ring buffer shared by all CPUs, in bytes: a
-	 * power of two from the page size to 1 GiB (0: 8 MiB). Events that do
-	 * not fit are dropped and counted in scap_stats.n_drops. */
+	 * power of two from the page size to 1 GiB (0: 8 MiB). kmod: size of
+	 * each CPU's ring, a power of two from 64 KiB to 256 MiB (0: 8 MiB).
+	 * Events that do not fit are dropped and counted in
+	 * scap_stats.n_drops. */
 	size_t ring_bytes;
 	/* Live engines: bytes of I/O data buffers (read/write/send/recv
 	 * payloads) kept per event (0: 80; at most 4096). */
@@ -78,6 +81,8 @@ struct scap_open_opts {
 	 * /sys/kernel/btf/vmlinux, e.g. one from BTFHub for a kernel built
 	 * without CONFIG_DEBUG_INFO_BTF (NULL: the running kernel's). */
 	const char *btf_path;
+	/* kmod: the scapkit driver's device (NULL: /dev/scapkit). */
+	const char *kmod_device;
 };
 #define SCAP_OPEN_OPTS_INIT { .sz = sizeof(struct scap_open_opts) }
 

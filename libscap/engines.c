@@ -5,6 +5,7 @@
 #include "scap_int.h"
 
 extern const struct scap_engine_ops scap_savefile_engine;
+extern const struct scap_engine_ops scap_kmod_engine;
 #ifdef SCAP_HAVE_BPF
 extern const struct scap_engine_ops scap_bpf_engine;
 #else
@@ -41,6 +42,7 @@ static const struct scap_engine_ops scap_bpf_engine = {
 static const struct scap_engine_ops *const engines[] = {
 	&scap_savefile_engine,
 	&scap_bpf_engine,
+	&scap_kmod_engine,
 };
 
 const struct scap_engine_ops *scap_engine_lookup(const char *name)

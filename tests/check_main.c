@@ -5,6 +5,7 @@
 #include "test_util.h"
 
 Suite *bpf_sys_suite(void); /* tests/test_bpf_sys.c */
+Suite *kmod_suite(void);    /* tests/test_kmod.c */
 
 int main(void)
 {
@@ -25,6 +26,7 @@ int main(void)
 	srunner_add_suite(sr, dump_suite());
 	srunner_add_suite(sr, bpf_suite());
 	srunner_add_suite(sr, bpf_sys_suite());
+	srunner_add_suite(sr, kmod_suite());
 	srunner_add_suite(sr, scenarios_suite());
 	srunner_add_suite(sr, default_rules_suite());
 	srunner_run_all(sr, CK_NORMAL);
