@@ -150,6 +150,14 @@ struct scap *tu_open_bpf(size_t ring_bytes)
 		printf("SKIP: bpf: not running as root\n");
 		return NULL;
 	}
+	const char *eng = getenv("SCAP_TEST_ENGINE"); /* "kmod": the same tests on the kmod engine (qemu guest) */
+	if (eng && strcmp(eng, "kmod") == 0) {
+		o.engine = "kmod";
+		o.ring_bytes = ring_bytes < 65536 ? 65536 : ring_bytes; /* per CPU there */
+		h = scap_open_err(&o, errbuf, &err);
+		ck_assert_msg(h != NULL, "kmod open: %s", errbuf);
+		return h;
+	}
 	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
 		printf("SKIP: bpf: no kernel BTF (/sys/kernel/btf/vmlinux)\n");
 		return NULL;

@@ -26,7 +26,9 @@ int tu_write_gz(const char *path, const void *data, size_t len);
 struct scap;
 struct scap *tu_open(const char *path);
 /* Open the bpf engine (ring_bytes 0: default), or return NULL after a loud
- * "SKIP: bpf: reason" line when this machine or build cannot run it. */
+ * "SKIP: bpf: reason" line when this machine or build cannot run it. With
+ * SCAP_TEST_ENGINE=kmod, the kmod engine instead (the qemu guest runs the
+ * bpf_sys suite on both engines). */
 struct scap *tu_open_bpf(size_t ring_bytes);
 /* Read a whole file into a malloc'd buffer (NUL-terminated); NULL on error. */
 char *tu_read_file(const char *path, size_t *len);
