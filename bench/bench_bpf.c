@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Live capture cost of the bpf engine (root, kernel BTF).
+ * Live capture cost of a live engine: bpf (default; root, kernel BTF) or
+ * kmod (-e kmod; the scapkit module loaded).
  *
- *   bench_bpf syscall [-w WORKLOAD] [-t SECONDS] [-r REPEAT] [-P]
+ *   bench_bpf syscall [-e ENGINE] [-w WORKLOAD] [-t SECONDS] [-r REPEAT] [-P]
  *     ns per operation of a tight loop of one syscall, in three modes:
  *       off         no engine loaded
- *       stopped     the probe attached, scap_stop(): its programs run and
- *                   return at once (the cost of the hooks themselves)
+ *       stopped     the probe attached, scap_stop(): its programs (kmod:
+ *                   its tracepoint probes) run and return at once (the
+ *                   cost of the hooks themselves)
  *       unselected  the probe attached, scap_set_event_mask() selecting
  *                   nothing (a filter that keeps nothing)
  *       captured    the workload's events selected, a consumer draining the
@@ -17,7 +19,7 @@
  *     WORKLOAD: close (close(-1), EBADF), openat (openat+close of
  *     /dev/null: 2 syscalls per op), getppid (a generic syscall), all.
  *
- *   bench_bpf rate [-w WORKLOAD] [-n THREADS] [-t SECONDS] [-b RING_BYTES] [-P] [RATE...]
+ *   bench_bpf rate [-e ENGINE] [-w WORKLOAD] [-n THREADS] [-t SECONDS] [-b RING_BYTES] [-P] [RATE...]
  *     sustained events/s to userspace: THREADS workers issue the workload
  *     paced (1 ms ticks) at each target RATE (events/s, suffix k/M; "max":
  *     unpaced) for SECONDS, while the main thread drains with scap_next()
@@ -57,6 +59,7 @@ static const char *const wl_desc[WL_N] = {"close(-1)", "openat+close /dev/null",
 static const int wl_syscalls[WL_N] = {1, 2, 1};
 
 static int opt_pin;
+static const char *opt_engine = "bpf"; /* -e */
 static uint64_t opt_spin_ns; /* -c: simulated consumer work per event */
 static int ncpu = 1;
 
@@ -164,17 +167,17 @@ static void warn_foreign(void)
 		       n);
 }
 
-static scap_t *open_bpf(size_t ring, int *skipped)
+static scap_t *open_engine(size_t ring, int *skipped)
 {
 	struct scap_open_opts o = SCAP_OPEN_OPTS_INIT;
 	char errbuf[SCAP_ERRBUF_SIZE];
 	int err = 0;
 
-	o.engine = "bpf";
+	o.engine = opt_engine;
 	o.ring_bytes = ring;
 	scap_t *h = scap_open_err(&o, errbuf, &err);
 	if (!h) {
-		/* not built, no BTF, not root: skip, as the tests do */
+		/* not built, no BTF, not root, module not loaded: skip, as the tests do */
 		if (err == SCAP_ERR_NOTSUP || err == SCAP_ERR_NOENGINE || err == SCAP_ERR_IO) {
 			printf("bench_bpf: skipped: %s\n", errbuf);
 			*skipped = 1;
@@ -408,6 +411,7 @@ static int syscall_bench(int wl_arg, double secs, int repeat)
 	int first = wl_arg == WL_N ? 0 : wl_arg, last = wl_arg == WL_N ? WL_N - 1 : wl_arg;
 
 	warn_foreign();
+	printf("engine %s\n", opt_engine);
 	printf("%-24s %-10s %9s %10s %9s %9s %10s %10s %6s\n", "workload", "mode", "ns/op", "ns/syscall", "delta/sc",
 	       "wall ns/op", "ops", "events", "drops");
 	for (int wl = first; wl <= last; wl++) {
@@ -423,7 +427,7 @@ static int syscall_bench(int wl_arg, double secs, int repeat)
 				uint64_t drops = 0;
 
 				if (m != M_OFF) {
-					h = open_bpf(0, &skipped);
+					h = open_engine(0, &skipped);
 					if (!h)
 						return skipped ? 0 : 1;
 					mask = m == M_CAPT ? workload_mask((enum workload)wl, &mn) : calloc(scap_event_max(), 1);
@@ -494,7 +498,7 @@ static int rate_bench(int wl, int nthreads, double secs, size_t ring, const doub
 	size_t mn;
 	uint8_t *mask = workload_mask((enum workload)wl, &mn);
 	struct worker ws[MAX_WORKERS];
-	scap_t *h = open_bpf(ring, &skipped);
+	scap_t *h = open_engine(ring, &skipped);
 	double best_ok = -1, first_drop = -1;
 
 	if (!h) {
@@ -528,10 +532,14 @@ static int rate_bench(int wl, int nthreads, double secs, size_t ring, const doub
 		}
 		epo = (double)(long)(epo + 0.5);
 	}
-	printf("workload %s, %d generator thread(s), %.1f s per step, ring %zu KiB, %.0f event(s) per op, "
+	char ringdesc[48];
+	if (ring || !strcmp(opt_engine, "bpf")) /* the bpf engine's default: 8 MiB */
+		snprintf(ringdesc, sizeof(ringdesc), "%zu KiB", (ring ? ring : 8u << 20) >> 10);
+	else
+		snprintf(ringdesc, sizeof(ringdesc), "the engine's default");
+	printf("engine %s, workload %s, %d generator thread(s), %.1f s per step, ring %s, %.0f event(s) per op, "
 	       "consumer work %" PRIu64 " ns/event, %d CPUs%s\n",
-	       wl_desc[wl], nthreads, secs, (ring ? ring : 8u << 20) >> 10, epo, opt_spin_ns, ncpu,
-	       opt_pin ? ", pinned" : "");
+	       opt_engine, wl_desc[wl], nthreads, secs, ringdesc, epo, opt_spin_ns, ncpu, opt_pin ? ", pinned" : "");
 	printf("%12s %12s %12s %12s %10s %10s %9s %9s\n", "target ev/s", "syscalls/s", "events/s", "all ev/s", "drops",
 	       "drop %", "cons CPU", "gen CPU");
 	for (int i = 0; i < nrates; i++) {
@@ -592,8 +600,8 @@ static int rate_bench(int wl, int nthreads, double secs, size_t ring, const doub
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: bench_bpf syscall [-w close|openat|getppid|all] [-t SECONDS] [-r REPEAT] [-P]\n"
-			"       bench_bpf rate [-w close|openat|getppid] [-n THREADS] [-t SECONDS] [-b RING_BYTES] [-c NS] [-P] "
+	fprintf(stderr, "usage: bench_bpf syscall [-e bpf|kmod] [-w close|openat|getppid|all] [-t SECONDS] [-r REPEAT] [-P]\n"
+			"       bench_bpf rate [-e bpf|kmod] [-w close|openat|getppid] [-n THREADS] [-t SECONDS] [-b RING_BYTES] [-c NS] [-P] "
 			"[RATE|max ...]\n");
 	exit(2);
 }
@@ -613,8 +621,9 @@ int main(int argc, char **argv)
 	if (ncpu < 1)
 		ncpu = 1;
 	optind = 2;
-	while ((opt = getopt(argc, argv, "w:t:r:n:b:c:P")) != -1) {
+	while ((opt = getopt(argc, argv, "e:w:t:r:n:b:c:P")) != -1) {
 		switch (opt) {
+		case 'e': opt_engine = optarg; break;
 		case 'w': wl = parse_wl(optarg); break;
 		case 't': secs = strtod(optarg, NULL); break;
 		case 'r': repeat = atoi(optarg); break;
