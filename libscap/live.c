@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -45,6 +46,13 @@ uint64_t scap_live_clock_ns(int c)
 
 	clock_gettime((clockid_t)c, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void scap_live_idle_wait(struct timespec *req)
+{
+	req->tv_sec = 0;
+	req->tv_nsec = 1000000L;
+	syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, req, NULL);
 }
 
 void scap_live_machine_info(scap_t *h)

@@ -48,6 +48,12 @@ void scap_live_want_syscalls(const uint8_t *mask, size_t n, uint8_t *want, size_
 /* This host's machine info into h->meta (as a savefile MI block has it). */
 void scap_live_machine_info(scap_t *h);
 uint64_t scap_live_clock_ns(int clock_id);
+/* The live engines' idle wait in scap_next() (1 ms), a clock_nanosleep
+ * whose request is *req: the probe and the driver know the consumer's own
+ * wait by that address (set at open) and do not capture it, since it would
+ * feed the ring while the ring is being waited for. */
+struct timespec;
+void scap_live_idle_wait(struct timespec *req);
 
 /* Static registry (engines.c). */
 const struct scap_engine_ops *scap_engine_lookup(const char *name);

@@ -31,7 +31,6 @@
 
 #define DEFAULT_RING_BYTES (8u * 1024 * 1024)
 #define MAX_RING_BYTES (1024u * 1024 * 1024)
-#define EMPTY_WAIT_NS 1000000L /* next(): wait this long once before SCAP_TIMEOUT */
 #define BTF_PATH "/sys/kernel/btf/vmlinux"
 
 struct bpf_eng {
@@ -380,14 +379,8 @@ static int bpf_next(scap_t *h)
 				scap_log(h, SCAP_LOG_WARN, "bpf: malformed record skipped: %s", why);
 			__atomic_store_n(e->consumer_pos, e->cons, __ATOMIC_RELEASE);
 		}
-		if (attempt == 0) {
-			struct timespec ts = {0, EMPTY_WAIT_NS};
-			/* not captured: the probe skips clock_nanosleep calls of this
-			 * process whose request is e->wait_ts (they would feed the ring
-			 * while it is being waited for) */
-			e->wait_ts = ts;
-			syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, &e->wait_ts, NULL);
-		}
+		if (attempt == 0)
+			scap_live_idle_wait(&e->wait_ts); /* not captured: waiter_req */
 	}
 	return SCAP_TIMEOUT;
 }

@@ -31,7 +31,6 @@
 #include "kmod_api.h"
 
 #define DEFAULT_RING_BYTES (8u * 1024 * 1024) /* per CPU */
-#define EMPTY_WAIT_NS 1000000L                /* next(): wait this long once before SCAP_TIMEOUT */
 #define HDR_LEN 26
 
 struct kmod_cpu {
@@ -357,13 +356,8 @@ static int kmod_next(scap_t *h)
 				scap_log(h, SCAP_LOG_WARN, "kmod: malformed event skipped (CPU %d): %s", best, why);
 			cpu_release(c);
 		}
-		if (attempt == 0) {
-			struct timespec ts = {0, EMPTY_WAIT_NS};
-			/* not captured: the driver skips clock_nanosleep calls of this
-			 * process whose request is e->wait_ts */
-			e->wait_ts = ts;
-			syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, &e->wait_ts, NULL);
-		}
+		if (attempt == 0)
+			scap_live_idle_wait(&e->wait_ts); /* not captured: WAITER */
 	}
 	return SCAP_TIMEOUT;
 }
