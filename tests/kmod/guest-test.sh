@@ -20,6 +20,8 @@
 # Commands that could hang are bounded (busybox timeout: status 143 when
 # killed), so that a hang shows as a failed section, not a dead guest.
 KO=/usr/lib/scapkit/scapkit.ko
+# as make check sets them (they matter in the sanitized build's guest)
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 FMT='EVT %evt.type %evt.dir name=%proc.name args=[%proc.args] fd=[%fd.name] res=%evt.res'
 
 up() { cut -d' ' -f1 /proc/uptime; }

@@ -8,22 +8,28 @@
 #   --build-dir DIR --source-dir DIR --ko scapkit.ko
 #   --bpf yes|no                                      (the bpf engine is built)
 #   --scapcli FILE --check-suite FILE --marker FILE   (static programs)
+#   --true FILE         the guest's /usr/bin/true (default: the marker)
+#   --dynamic yes|no    yes (sanitized builds): the programs are dynamically
+#                       linked; their shared libraries (ldd) go into the
+#                       initramfs too, and sanitizer reports fail the test
 #   --skip WHY                                        (when they are not built)
 # Exits 77 (meson's skip) with a "SKIP: ..." line when something it needs
 # is absent: static programs, the module, qemu, busybox-static, the guest
 # kernel (scripts/install-deps.sh fetches it).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-bdir=. sdir=$here/../.. ko="" scapcli="" suite="" marker="" skipmsg="" bpf=yes
+bdir=. sdir=$here/../.. ko="" scapcli="" suite="" marker="" true="" skipmsg="" bpf=yes dynamic=no
 while [ $# -gt 0 ]; do
 	case $1 in
 	--build-dir) bdir=$2 ;;
 	--source-dir) sdir=$2 ;;
 	--ko) ko=$2 ;;
 	--bpf) bpf=$2 ;;
+	--dynamic) dynamic=$2 ;;
 	--scapcli) scapcli=$2 ;;
 	--check-suite) suite=$2 ;;
 	--marker) marker=$2 ;;
+	--true) true=$2 ;;
 	--skip) skipmsg=$2 ;;
 	*) echo "usage: $0 --build-dir D --source-dir D --ko KO --scapcli F --check-suite F --marker F | --skip WHY" >&2; exit 2 ;;
 	esac
@@ -32,8 +38,20 @@ done
 skip() { echo "SKIP: kmod-qemu: $*"; exit 77; }
 [ -z "$skipmsg" ] || skip "$skipmsg"
 for f in "$scapcli" "$suite" "$marker"; do
-	[ -n "$f" ] && [ -x "$f" ] || skip "static program '$f' not built"
+	[ -n "$f" ] && [ -x "$f" ] || skip "program '$f' not built"
 done
+libs=""
+if [ "$dynamic" = yes ]; then
+	# the shared libraries of the three programs, where the guest's loader
+	# looks (/lib is usr/lib there), and the loader itself
+	for l in $(ldd "$scapcli" "$suite" "$marker" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\/.*ld-linux/ { print $1 }' | sort -u); do
+		case $l in
+		*/ld-linux*) libs="$libs $l:$l" ;;
+		*) libs="$libs $l:/usr/lib/x86_64-linux-gnu/$(basename "$l")" ;;
+		esac
+	done
+	[ -n "$libs" ] || skip "ldd found no shared libraries for the dynamic programs"
+fi
 [ -n "$ko" ] && [ -f "$ko" ] || skip "module '$ko' not built (it needs linux-headers-amd64: scripts/install-deps.sh)"
 command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not found (package qemu-system-x86: scripts/install-deps.sh)"
 command -v cpio >/dev/null || skip "cpio not found (scripts/install-deps.sh)"
@@ -49,7 +67,7 @@ t0=$(date +%s.%N)
 "$here/mkinitramfs.sh" "$initrd" "$here/guest-init.sh" \
 	"$here/guest-test.sh:/usr/lib/scapkit/guest-test.sh" "$ko:/usr/lib/scapkit/scapkit.ko" \
 	"$scapcli:/usr/bin/scapcli" "$suite:/usr/bin/check_suite" "$marker:/usr/bin/marker" \
-	"$marker:/usr/bin/true" || { echo "FAIL: initramfs not built"; exit 1; }
+	"${true:-$marker}:/usr/bin/true" $libs || { echo "FAIL: initramfs not built"; exit 1; }
 t1=$(date +%s.%N)
 "$here/run-qemu.sh" -t "${KMOD_QEMU_TIMEOUT:-240}" -a "scapkit_run=test ${KMOD_QEMU_APPEND:-}" "$kernel" "$initrd" "$log.raw"
 qrc=$?
@@ -130,6 +148,9 @@ fi
 bad=$(grep -v -e 'Command line:' -e 'Kernel command line:' "$log" |
 	grep -n -e 'Oops' -e 'BUG:' -e 'Call Trace' -e 'WARNING:' -e 'panic' -e 'general protection' -e 'RIP:' | head -n 20)
 [ -z "$bad" ] && ok || { ko "kernel errors in the log:"; echo "$bad" | sed 's/^/  | /'; }
+# sanitizer reports (sanitized builds), wherever they were printed
+bad=$(grep -n -e 'Sanitizer' -e 'runtime error:' "$log" | head -n 20)
+[ -z "$bad" ] && ok || { ko "sanitizer reports in the log:"; echo "$bad" | sed 's/^/  | /'; }
 
 boot=$(sed -n 's/.*=== SCAPKIT GUEST [0-9].* uptime=\([0-9.]*\)$/\1/p' "$log" | head -n 1)
 done_up=$(sed -n 's/^=== SCAPKIT GUEST DONE .* uptime=\([0-9.]*\)$/\1/p' "$log")
