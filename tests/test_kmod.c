@@ -22,8 +22,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+
 #include "scap.h"
 #include "test_util.h"
+#include "../libscap/kernel/kmod_api.h"
 
 #define EV_GENERIC_X 1
 #define NR_GETPPID 110
@@ -288,6 +293,92 @@ START_TEST(kmod_live_drops_counted)
 }
 END_TEST
 
+/* The driver's own interface, hostile calls first: each is refused with
+ * its errno, nothing crashes (the host side checks the kernel log). */
+START_TEST(kmod_live_driver_bad_calls)
+{
+	struct scap_kmod_info info;
+	struct scap_kmod_setup st;
+	uint32_t v;
+	long page = sysconf(_SC_PAGESIZE);
+
+	if (geteuid() != 0 || access(KMOD_DEV, F_OK) != 0) {
+		printf("SKIP: kmod: " KMOD_DEV " is absent (the scapkit module runs in the qemu test, tests/kmod)\n");
+		return;
+	}
+	int fd = open(KMOD_DEV, O_RDWR | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(open(KMOD_DEV, O_RDWR | O_CLOEXEC), -1); /* one consumer */
+	ck_assert_int_eq(errno, EBUSY);
+	ck_assert_int_eq(ioctl(fd, _IO('s', 99), 0), -1);
+	ck_assert_int_eq(errno, ENOTTY);
+	ck_assert_int_eq(ioctl(fd, SCAP_KMOD_IOC_INFO, NULL), -1);
+	ck_assert_int_eq(errno, EFAULT);
+	ck_assert_int_eq(ioctl(fd, SCAP_KMOD_IOC_INFO, &info), 0);
+	ck_assert_uint_eq(info.api_version, SCAP_KMOD_API_VERSION);
+	ck_assert_uint_eq(info.ring_bytes, 0);
+	/* nothing to start or map before SETUP */
+	ck_assert_int_eq(ioctl(fd, SCAP_KMOD_IOC_START, 0), -1);
+	ck_assert_int_eq(errno, ENXIO);
+	ck_assert_ptr_eq(mmap(NULL, (size_t)page, PROT_READ, MAP_SHARED, fd, 0), MAP_FAILED);
+	/* ring sizes: not a power of two, too small, too large */
+	const uint64_t bad[] = {100000, 32768, 512ull << 20, 0, ~0ull};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		st.ring_bytes = bad[i];
+		ck_assert_int_eq(ioctl(fd, SCAP_KMOD_IOC_SETUP, &st), -1);
+		ck_assert_int_eq(errno, EINVAL);
+	}
+	st.ring_bytes = 65536;
+	ck_assert_int_eq(ioctl(fd, SCAP_KMOD_IOC_SETUP, &st), 0);
+	ck_assert_int_eq(ioctl(fd, SCAP_KMOD_IOC_SETUP, &st), -1); /* once per open */
+	ck_assert_int_eq(errno, EBUSY);
+	ck_assert_int_eq(ioctl(fd, SCAP_KMOD_IOC_SYSCALLS, (void *)8), -1);
+	ck_assert_int_eq(errno, EFAULT);
+	v = SCAP_MAX_SNAPLEN + 1;
+	ck_assert_int_eq(ioctl(fd, SCAP_KMOD_IOC_SNAPLEN, &v), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	/* mappings: only a whole CPU region at its offset */
+	size_t region = (size_t)page + 65536;
+	ck_assert_ptr_eq(mmap(NULL, region - (size_t)page, PROT_READ, MAP_SHARED, fd, 0), MAP_FAILED);
+	ck_assert_ptr_eq(mmap(NULL, region, PROT_READ, MAP_SHARED, fd, page), MAP_FAILED);
+	ck_assert_ptr_eq(mmap(NULL, region, PROT_READ, MAP_SHARED, fd, (off_t)region * 4096), MAP_FAILED);
+	/* a consumer writing garbage into the shared page: CPU 0's ring
+	 * reads as full (counted), nothing is written into it, and the
+	 * driver goes on once the tail is sane again */
+	struct scap_kmod_syscalls *sc = calloc(1, sizeof(*sc));
+	ck_assert_ptr_nonnull(sc);
+	sc->want[NR_GETPPID] = 1;
+	ck_assert_int_eq(ioctl(fd, SCAP_KMOD_IOC_SYSCALLS, sc), 0);
+	free(sc);
+	struct scap_kmod_ring *r = mmap(NULL, region, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ck_assert_ptr_ne(r, MAP_FAILED);
+	cpu_set_t set;
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	ck_assert_int_eq(sched_setaffinity(0, sizeof(set), &set), 0);
+	__atomic_store_n(&r->tail, 0xdeadbeefdeadull, __ATOMIC_RELEASE);
+	ck_assert_int_eq(ioctl(fd, SCAP_KMOD_IOC_START, 0), 0);
+	for (int i = 0; i < 100; i++)
+		syscall(SYS_getppid);
+	ck_assert_int_eq(ioctl(fd, SCAP_KMOD_IOC_STOP, 0), 0);
+	struct scap_kmod_stats ks;
+	ck_assert_int_eq(ioctl(fd, SCAP_KMOD_IOC_STATS, &ks), 0);
+	ck_assert_uint_ge(ks.n_drops_full, 100);
+	ck_assert_uint_eq(__atomic_load_n(&r->head, __ATOMIC_ACQUIRE), 0);
+	__atomic_store_n(&r->tail, 0, __ATOMIC_RELEASE);
+	ck_assert_int_eq(ioctl(fd, SCAP_KMOD_IOC_START, 0), 0);
+	syscall(SYS_getppid);
+	ck_assert_int_eq(ioctl(fd, SCAP_KMOD_IOC_STOP, 0), 0);
+	ck_assert_uint_gt(__atomic_load_n(&r->head, __ATOMIC_ACQUIRE), 0);
+	munmap(r, region);
+	close(fd);
+	/* released: the engine can open it */
+	scap_t *h = live_or_skip(0);
+	ck_assert_ptr_nonnull(h);
+	scap_close(h);
+}
+END_TEST
+
 Suite *kmod_suite(void)
 {
 	Suite *s = suite_create("kmod");
@@ -302,6 +393,7 @@ Suite *kmod_suite(void)
 	tcase_add_test(tc, kmod_live_one_consumer);
 	tcase_add_test(tc, kmod_live_stop_and_mask);
 	tcase_add_test(tc, kmod_live_drops_counted);
+	tcase_add_test(tc, kmod_live_driver_bad_calls);
 	suite_add_tcase(s, tc);
 	return s;
 }
