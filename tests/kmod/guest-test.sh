@@ -10,6 +10,7 @@
 #   kmod-capture     scapcli -e kmod -w while the marker workload runs; the
 #                    drops line
 #   kmod-events      the recorded marker events, read back
+#   kmod-busy        rmmod and a second capture while one runs: refused
 #   kmod-suite       the check suite's kmod suite (live tests with the module),
 #                    and its bpf_sys suite run on the kmod engine
 #   kmod-rmmod       unload
@@ -90,6 +91,25 @@ grep scapkit /proc/modules
 end kmod-insmod
 
 capture kmod scapkit
+
+# while a capture runs: the module cannot be unloaded, a second capture is
+# refused; once it has exited, the module unloads and loads again
+begin kmod-busy
+timeout 60 scapcli -e kmod -q --duration 30 2>/tmp/busy.err &
+pid=$!
+wait_ready $pid scapkit && echo "capture ready"
+rmmod scapkit
+echo "rmmod while open status $?"
+timeout 20 scapcli -e kmod -n 1
+echo "second capture status $?"
+kill -INT $pid 2>/dev/null
+wait $pid
+echo "first capture status $?"
+rmmod scapkit
+echo "rmmod after status $?"
+insmod "$KO"
+echo "insmod again status $?"
+end kmod-busy
 
 begin kmod-suite
 CK_RUN_SUITE=kmod CK_DEFAULT_TIMEOUT=120 SCAPCLI=/usr/bin/scapcli timeout 150 check_suite

@@ -125,6 +125,14 @@ for eng in $engines; do
 	line $eng-events "read status 0" "$eng: reading the capture back"
 done
 line kmod-rmmod "rmmod status 0" "rmmod scapkit"
+# busy: no unload and no second consumer while a capture runs
+line kmod-busy "capture ready" "kmod-busy: the capture started"
+sec kmod-busy | grep -q '^rmmod while open status [1-9]' && ok || { ko "rmmod must fail while a capture has /dev/scapkit open"; show kmod-busy; }
+line kmod-busy "second capture status 1" "a second kmod capture must exit 1"
+has kmod-busy "/dev/scapkit is busy: another capture has it open" "the second capture's message"
+line kmod-busy "first capture status 0" "the first capture exits 0 on SIGINT"
+line kmod-busy "rmmod after status 0" "rmmod once the capture has exited"
+line kmod-busy "insmod again status 0" "insmod again"
 # the check suite's kmod suite, with the module loaded: ran, not skipped
 line kmod-suite "suite kmod status 0" "check suite kmod in the guest"
 sec kmod-suite | grep -q '^SKIP' && { ko "check suite kmod in the guest: tests skipped"; sec kmod-suite | grep '^SKIP' | sed 's/^/  | /'; } || ok
