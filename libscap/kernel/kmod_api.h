@@ -57,7 +57,7 @@ struct scap_kmod_info {
 	__u32 api_version; /* SCAP_KMOD_API_VERSION of the module */
 	__u32 ncpus;       /* possible CPU ids: 0 .. ncpus-1 */
 	__u32 page_size;
-	__u32 max_snaplen;
+	__u32 pad;
 	__u64 ring_bytes;  /* per CPU, 0 before SETUP */
 	char module_version[32]; /* the project version the module was built from */
 };

@@ -53,8 +53,6 @@ struct sk_ev *sk_begin_tid(u16 type, u32 nparams, s64 tid);
 /* Finish: check the parameter count, copy into the CPU's ring or count the
  * drop. */
 void sk_submit(struct sk_ev *ev);
-/* Drop the event being built (counted as a probe drop). */
-void sk_abort(struct sk_ev *ev);
 /* A per-CPU buffer of SK_TMP_SIZE bytes, valid until the probe returns. */
 char *sk_tmp(void);
 

@@ -257,11 +257,6 @@ struct sk_ev *sk_begin(u16 type, u32 nparams)
 	return sk_begin_tid(type, nparams, (s64)current->pid);
 }
 
-void sk_abort(struct sk_ev *ev)
-{
-	sk_this_cpu()->n_drops_probe++;
-}
-
 void sk_submit(struct sk_ev *ev)
 {
 	struct sk_cpu *c = sk_this_cpu();
@@ -470,7 +465,6 @@ static long sk_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		info.api_version = api_version_override ? api_version_override : SCAP_KMOD_API_VERSION;
 		info.ncpus = nr_cpu_ids;
 		info.page_size = PAGE_SIZE;
-		info.max_snaplen = SCAP_MAX_SNAPLEN;
 		info.ring_bytes = sk_ring_bytes;
 		strscpy(info.module_version, SCAPKIT_VERSION, sizeof(info.module_version));
 		if (copy_to_user(uarg, &info, sizeof(info)))
