@@ -170,6 +170,17 @@ SCAP_EXPORT uint64_t scap_evt_offset(const scap_evt_t *e);
  * event types. */
 SCAP_EXPORT uint32_t scap_evt_lenwidth(const scap_evt_t *e);
 
+/* An event built in memory (a meta event such as a container event, a
+ * synthetic event for a test): type, timestamp (ns), thread id and nparams
+ * parameters given as (pointer, length) pairs, laid out with the 26-byte
+ * header. Returns NULL with a message in errbuf (SCAP_ERRBUF_SIZE bytes;
+ * may be NULL) for an unknown type, more than SCAP_MAX_EVENT_PARAMS
+ * parameters, a parameter over 65535 bytes on a type with 16-bit lengths,
+ * or no memory. Free it with scap_evt_free(). */
+SCAP_EXPORT scap_evt_t *scap_evt_new(uint16_t type, uint64_t ts, int64_t tid, uint32_t nparams,
+				     const void *const *params, const uint32_t *lens, char *errbuf);
+SCAP_EXPORT void scap_evt_free(scap_evt_t *e);
+
 /* Typed reads of a parameter; return SCAP_ERR_INVAL when the parameter is
  * missing or does not have the requested size. */
 SCAP_EXPORT int scap_evt_param_u64(const scap_evt_t *e, uint32_t i, uint64_t *out);

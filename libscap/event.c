@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Event decoding (header, length array, parameter bounds) and accessors. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "scap_int.h"
 
@@ -216,4 +218,81 @@ SCAP_EXPORT int scap_evt_param_u16(const scap_evt_t *e, uint32_t i, uint16_t *ou
 SCAP_EXPORT int scap_evt_param_u8(const scap_evt_t *e, uint32_t i, uint8_t *out)
 {
 	return param_fixed(e, i, 1, out);
+}
+
+/* ---- events built in memory ---- */
+
+/* The event and its bytes in one allocation. */
+struct scap_evt_mem {
+	struct scap_evt evt;
+	uint8_t raw[];
+};
+
+SCAP_EXPORT scap_evt_t *scap_evt_new(uint16_t type, uint64_t ts, int64_t tid, uint32_t nparams,
+				     const void *const *params, const uint32_t *lens, char *errbuf)
+{
+	uint32_t w = scap_evt_type_is_large(type) ? 4 : 2;
+	uint64_t total = V2_HDR + (uint64_t)nparams * w;
+	struct scap_evt_mem *m;
+	char why[128];
+
+	if (type >= SCAP_EVENT_TABLE_SIZE || nparams > SCAP_MAX_EVENT_PARAMS || (nparams && (!params || !lens))) {
+		if (errbuf)
+			snprintf(errbuf, SCAP_ERRBUF_SIZE, "scap_evt_new: bad arguments (type %u, %u parameters)",
+				 type, nparams);
+		return NULL;
+	}
+	for (uint32_t i = 0; i < nparams; i++) {
+		if ((w == 2 && lens[i] > UINT16_MAX) || (lens[i] && !params[i])) {
+			if (errbuf)
+				snprintf(errbuf, SCAP_ERRBUF_SIZE,
+					 "scap_evt_new: parameter %u of event type %u: %u bytes do not fit", i, type,
+					 lens[i]);
+			return NULL;
+		}
+		total += lens[i];
+	}
+	if (total > UINT32_MAX || !(m = malloc(sizeof(*m) + (size_t)total))) {
+		if (errbuf)
+			snprintf(errbuf, SCAP_ERRBUF_SIZE, "scap_evt_new: out of memory (%llu bytes)",
+				 (unsigned long long)total);
+		return NULL;
+	}
+	uint8_t *p = m->raw;
+	memcpy(p, &ts, 8);
+	memcpy(p + 8, &tid, 8);
+	uint32_t len32 = (uint32_t)total;
+	memcpy(p + 16, &len32, 4);
+	memcpy(p + 20, &type, 2);
+	memcpy(p + 22, &nparams, 4);
+	p += V2_HDR;
+	for (uint32_t i = 0; i < nparams; i++, p += w) {
+		if (w == 4)
+			memcpy(p, &lens[i], 4);
+		else {
+			uint16_t l16 = (uint16_t)lens[i];
+			memcpy(p, &l16, 2);
+		}
+	}
+	for (uint32_t i = 0; i < nparams; i++) {
+		if (lens[i])
+			memcpy(p, params[i], lens[i]);
+		p += lens[i];
+	}
+	if (scap_evt_decode(&m->evt, m->raw, len32, 2, why, sizeof(why)) < 0) {
+		if (errbuf)
+			snprintf(errbuf, SCAP_ERRBUF_SIZE, "scap_evt_new: %s", why);
+		free(m);
+		return NULL;
+	}
+	m->evt.offset = 0;
+	m->evt.flags = 0;
+	m->evt.cpu = 0;
+	return &m->evt;
+}
+
+SCAP_EXPORT void scap_evt_free(scap_evt_t *e)
+{
+	/* the event is the first member of its allocation */
+	free(e);
 }
