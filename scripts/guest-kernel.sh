@@ -5,10 +5,14 @@
 #   scripts/guest-kernel.sh             print the vmlinuz path; download it first when missing
 #   scripts/guest-kernel.sh --no-fetch  print the path only if it is already there (exit 1 otherwise)
 #   scripts/guest-kernel.sh --kver      print the kernel ABI (e.g. 6.1.0-56-amd64)
-# The image is kept outside the clone, in a machine cache
-# (SCAPKIT_CACHE, default /var/cache/scapkit/vmlinuz-$KVER): a clean clone
-# does not download it again. The linux-image package is never installed:
-# `apt-get download` fetches the .deb and only ./boot/vmlinuz-$KVER is
+#   scripts/guest-kernel.sh --overlay   print the path of the guest's overlayfs module
+#                                       if it is already there (exit 1 otherwise)
+# The image and the overlayfs module (overlay.ko: the guest mounts an
+# overlayfs to test the execve/open layer flags) are kept outside the clone,
+# in a machine cache (SCAPKIT_CACHE, default /var/cache/scapkit/vmlinuz-$KVER
+# and overlay-$KVER.ko): a clean clone does not download them again. The
+# linux-image package is never installed: `apt-get download` fetches the
+# .deb and only ./boot/vmlinuz-$KVER and fs/overlayfs/overlay.ko are
 # extracted from it.
 set -eu
 cache=${SCAPKIT_CACHE:-/var/cache/scapkit}
@@ -23,16 +27,26 @@ kver=$(printf '%s\n' "$deps" | tr ',' '\n' | sed -n 's/^ *linux-headers-\([0-9][
 
 case ${1:-} in
 --kver) echo "$kver"; exit 0 ;;
---no-fetch | "") ;;
-*) echo "usage: $0 [--no-fetch | --kver]" >&2; exit 2 ;;
+--no-fetch | --overlay | "") ;;
+*) echo "usage: $0 [--no-fetch | --kver | --overlay]" >&2; exit 2 ;;
 esac
 
 out="$cache/vmlinuz-$kver"
-if [ -s "$out" ]; then
+ovl="$cache/overlay-$kver.ko"
+case ${1:-} in
+--overlay)
+	[ -s "$ovl" ] || die "$ovl not found (scripts/guest-kernel.sh downloads it)"
+	echo "$ovl"
+	exit 0 ;;
+--no-fetch)
+	[ -s "$out" ] || die "$out not found (scripts/guest-kernel.sh downloads it)"
+	echo "$out"
+	exit 0 ;;
+esac
+if [ -s "$out" ] && [ -s "$ovl" ]; then
 	echo "$out"
 	exit 0
 fi
-[ "${1:-}" = --no-fetch ] && die "$out not found (scripts/guest-kernel.sh downloads it)"
 
 mkdir -p "$cache" 2>/dev/null || die "cannot create $cache (run as root, or set SCAPKIT_CACHE)"
 [ -w "$cache" ] || die "$cache is not writable (run as root, or set SCAPKIT_CACHE)"
@@ -59,10 +73,27 @@ fi
 [ -n "$got" ] || die "apt-get download linux-image-$kver failed: $(tail -n 1 "$tmp/apt.log")"
 deb=$(ls "$tmp"/*.deb 2>/dev/null | head -n 1)
 [ -n "$deb" ] || die "apt-get download $got left no .deb"
-echo "guest-kernel: extracting ./boot/vmlinuz-$kver from $(basename "$deb")" >&2
-dpkg-deb --fsys-tarfile "$deb" | tar -xf - -C "$tmp" "./boot/vmlinuz-$kver" ||
-	die "no ./boot/vmlinuz-$kver in $(basename "$deb")"
-[ -s "$tmp/boot/vmlinuz-$kver" ] || die "extracted vmlinuz-$kver is empty"
-chmod 0644 "$tmp/boot/vmlinuz-$kver"
-mv -f "$tmp/boot/vmlinuz-$kver" "$out"
+if [ ! -s "$out" ]; then
+	echo "guest-kernel: extracting ./boot/vmlinuz-$kver from $(basename "$deb")" >&2
+	dpkg-deb --fsys-tarfile "$deb" | tar -xf - -C "$tmp" "./boot/vmlinuz-$kver" ||
+		die "no ./boot/vmlinuz-$kver in $(basename "$deb")"
+	[ -s "$tmp/boot/vmlinuz-$kver" ] || die "extracted vmlinuz-$kver is empty"
+	chmod 0644 "$tmp/boot/vmlinuz-$kver"
+	mv -f "$tmp/boot/vmlinuz-$kver" "$out"
+fi
+# overlay.ko: no dependencies in Debian's 6.1; newer Debian kernels
+# compress their modules, and busybox's insmod wants it plain
+mdir=./lib/modules/$kver/kernel/fs/overlayfs
+echo "guest-kernel: extracting $mdir/overlay.ko from $(basename "$deb")" >&2
+dpkg-deb --fsys-tarfile "$deb" | tar -xf - -C "$tmp" --wildcards "$mdir/overlay.ko*" ||
+	die "no $mdir/overlay.ko in $(basename "$deb")"
+m=$(ls "$tmp/$mdir"/overlay.ko* | head -n 1)
+case $m in
+*.xz) xz -dc "$m" >"$tmp/overlay.ko" || die "cannot decompress $(basename "$m")" ;;
+*.zst) zstd -qdc "$m" >"$tmp/overlay.ko" || die "cannot decompress $(basename "$m")" ;;
+*) mv -f "$m" "$tmp/overlay.ko" ;;
+esac
+[ -s "$tmp/overlay.ko" ] || die "extracted overlay.ko is empty"
+chmod 0644 "$tmp/overlay.ko"
+mv -f "$tmp/overlay.ko" "$ovl"
 echo "$out"

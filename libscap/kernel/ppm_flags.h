@@ -39,6 +39,15 @@
 #define PPM_O_CLOEXEC (1u << 12)
 #define PPM_O_TMPFILE (1u << 13)
 #define PPM_O_F_CREATED (1u << 14)
+/* set by the producers in the open family's flags: the new fd's file is on
+ * an overlayfs, in its upper layer (written, or copied up) or only in a
+ * lower one */
+#define PPM_FD_UPPER_LAYER (1u << 15)
+#define PPM_FD_LOWER_LAYER (1u << 16)
+/* the same two facts in creat's creat_flags (a 16-bit parameter: creat has
+ * no flags parameter) */
+#define PPM_FD_UPPER_LAYER_CREAT (1u << 0)
+#define PPM_FD_LOWER_LAYER_CREAT (1u << 1)
 
 /* Linux open flags -> PPM_O_* (without PPM_O_F_CREATED, known only after
  * the open). */
@@ -365,5 +374,33 @@ static inline __attribute__((always_inline)) unsigned long long scap_caps_to_ppm
 #define PPM_EXE_UPPER_LAYER (1u << 1)
 #define PPM_EXE_FROM_MEMFD (1u << 2)
 #define PPM_EXE_LOWER_LAYER (1u << 3)
+
+/* ---- overlayfs layers (the exe and the open family's flags above) ----
+ * A file is on an overlayfs when its dentry's super block has this magic
+ * (OVERLAYFS_SUPER_MAGIC, linux/magic.h). overlayfs embeds the VFS inode in
+ * its private struct ovl_inode, immediately followed by the upper dentry
+ * pointer (__upperdentry: unchanged from 4.13 to at least 6.18); the file is
+ * in the upper layer when that dentry exists and has an inode with a
+ * non-zero number, in a lower layer otherwise (upstream's decision). */
+#define SCAP_OVERLAYFS_SUPER_MAGIC 0x794c7630ul
+enum scap_overlay_layer {
+	SCAP_OVERLAY_NONE = 0,  /* not on an overlayfs */
+	SCAP_OVERLAY_UPPER = 1,
+	SCAP_OVERLAY_LOWER = 2,
+};
+/* the layer -> execve's flags, the open family's flags, creat's creat_flags */
+static inline __attribute__((always_inline)) unsigned int scap_exe_layer_flags(enum scap_overlay_layer l)
+{
+	return l == SCAP_OVERLAY_UPPER ? PPM_EXE_UPPER_LAYER : l == SCAP_OVERLAY_LOWER ? PPM_EXE_LOWER_LAYER : 0;
+}
+static inline __attribute__((always_inline)) unsigned int scap_fd_layer_flags(enum scap_overlay_layer l)
+{
+	return l == SCAP_OVERLAY_UPPER ? PPM_FD_UPPER_LAYER : l == SCAP_OVERLAY_LOWER ? PPM_FD_LOWER_LAYER : 0;
+}
+static inline __attribute__((always_inline)) unsigned short scap_creat_layer_flags(enum scap_overlay_layer l)
+{
+	return l == SCAP_OVERLAY_UPPER ? PPM_FD_UPPER_LAYER_CREAT
+	       : l == SCAP_OVERLAY_LOWER ? PPM_FD_LOWER_LAYER_CREAT : 0;
+}
 
 #endif

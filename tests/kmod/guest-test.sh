@@ -13,14 +13,19 @@
 #   kmod-busy        rmmod and a second capture while one runs: refused
 #   kmod-suite       the check suite's kmod suite (live tests with the module),
 #                    and its bpf_sys suite run on the kmod engine
+#   kmod-overlay     the check suite's overlay suite on the kmod engine: the
+#                    execve/open layer flags on an overlayfs (after insmod of
+#                    Debian's overlay.ko, when the host put it in the initramfs)
 #   kmod-rmmod       unload
 #   bpf-capture, bpf-events   the same with the bpf engine (the CO-RE object
 #                    built on the host, on this kernel)
 #   bpf-suite        the check suite's bpf and bpf_sys suites
+#   bpf-overlay      the overlay suite with the bpf engine
 #   dmesg            the kernel log (the host fails on Oops, BUG:, WARNING:...)
 # Commands that could hang are bounded (busybox timeout: status 143 when
 # killed), so that a hang shows as a failed section, not a dead guest.
 KO=/usr/lib/scapkit/scapkit.ko
+OVL_KO=/usr/lib/scapkit/overlay.ko
 # as make check sets them (they matter in the sanitized build's guest)
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 FMT='EVT %evt.type %evt.dir name=%proc.name args=[%proc.args] fd=[%fd.name] res=%evt.res'
@@ -120,6 +125,21 @@ SCAP_TEST_ENGINE=kmod CK_RUN_SUITE=bpf_sys CK_DEFAULT_TIMEOUT=120 SCAPCLI=/usr/b
 echo "suite bpf_sys on kmod status $?"
 end kmod-suite
 
+# overlay: the layer flags of execve and the open family, both engines
+overlay() {
+	begin "$1-overlay"
+	if [ ! -r "$OVL_KO" ]; then
+		echo "no overlay.ko in the initramfs"
+	else
+		grep -qw overlay /proc/filesystems || insmod "$OVL_KO"
+		grep -w overlay /proc/filesystems
+		SCAP_TEST_ENGINE=$2 CK_RUN_SUITE=overlay CK_DEFAULT_TIMEOUT=120 timeout 150 check_suite
+		echo "suite overlay on $1 status $?"
+	fi
+	end "$1-overlay"
+}
+overlay kmod kmod
+
 begin kmod-rmmod
 rmmod scapkit
 echo "rmmod status $?"
@@ -133,6 +153,8 @@ for s in bpf bpf_sys; do
 	echo "suite $s status $?"
 done
 end bpf-suite
+
+overlay bpf bpf
 
 begin dmesg
 dmesg

@@ -57,6 +57,14 @@ command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not found (
 command -v cpio >/dev/null || skip "cpio not found (scripts/install-deps.sh)"
 [ -x /bin/busybox ] || [ -x /usr/bin/busybox ] || skip "busybox not found (package busybox-static: scripts/install-deps.sh)"
 kernel=$("$sdir/scripts/guest-kernel.sh" --no-fetch 2>&1) || skip "no guest kernel: $kernel"
+# Debian's overlayfs module for the overlay suite (scripts/guest-kernel.sh
+# fetches it with the kernel); without it, those checks alone are skipped
+ovlko=""
+if ovl=$("$sdir/scripts/guest-kernel.sh" --overlay 2>&1); then
+	ovlko="$ovl:/usr/lib/scapkit/overlay.ko"
+else
+	echo "SKIP: kmod-qemu: the overlay checks: $ovl"
+fi
 
 pass=0 fail=0
 ok() { pass=$((pass + 1)); }
@@ -67,7 +75,7 @@ t0=$(date +%s.%N)
 "$here/mkinitramfs.sh" "$initrd" "$here/guest-init.sh" \
 	"$here/guest-test.sh:/usr/lib/scapkit/guest-test.sh" "$ko:/usr/lib/scapkit/scapkit.ko" \
 	"$scapcli:/usr/bin/scapcli" "$suite:/usr/bin/check_suite" "$marker:/usr/bin/marker" \
-	"${true:-$marker}:/usr/bin/true" $libs || { echo "FAIL: initramfs not built"; exit 1; }
+	"${true:-$marker}:/usr/bin/true" $ovlko $libs || { echo "FAIL: initramfs not built"; exit 1; }
 t1=$(date +%s.%N)
 "$here/run-qemu.sh" -t "${KMOD_QEMU_TIMEOUT:-240}" -a "scapkit_run=test ${KMOD_QEMU_APPEND:-}" "$kernel" "$initrd" "$log.raw"
 qrc=$?
@@ -150,6 +158,16 @@ if [ "$bpf" = yes ]; then
 	sec bpf-suite | grep -q '^SKIP' && { ko "check suite bpf in the guest: tests skipped"; sec bpf-suite | grep '^SKIP' | sed 's/^/  | /'; } || ok
 	[ "$(sec bpf-suite | grep -c '^100%: Checks: [1-9][0-9]*, Failures: 0, Errors: 0')" -eq 2 ] && ok ||
 		{ ko "check suite in the guest: bpf and bpf_sys with 0 failures"; show bpf-suite; }
+fi
+
+# the overlay suite (execve's and the open family's layer flags through
+# libsinsp) on each engine: ran, not skipped
+if [ -n "$ovlko" ]; then
+	for eng in $engines; do
+		line $eng-overlay "suite overlay on $eng status 0" "check suite overlay on $eng in the guest"
+		sec $eng-overlay | grep -q '^SKIP' && { ko "overlay on $eng in the guest: skipped"; show $eng-overlay; } || ok
+		has $eng-overlay "overlay: $eng engine: lower/upper/plain exe" "overlay on $eng: the layer checks ran"
+	done
 fi
 
 # the kernel's health, over the whole log

@@ -31,6 +31,7 @@
 #include "ppm_events.h"
 #include "ppm_flags.h"
 #include "probe_shared.h"
+#include "probe_overlay.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -59,7 +60,6 @@ char LICENSE[] SEC("license") = "GPL";
 #define PIDTYPE_TGID 1
 #define PIDTYPE_PGID 2
 #define PAGE_SHIFT_KB 2 /* pages -> KiB on x86_64 (4 KiB pages) */
-#define OVERLAYFS_SUPER_MAGIC 0x794c7630
 #define I_CTIME_QUERIED (1L << 30)
 
 struct scratch {
@@ -798,12 +798,17 @@ static __always_inline int tail(void *ctx, __u32 k)
 
 /* ======================= file system ======================= */
 
-static __always_inline __u32 created_flag(long fd)
+/* what the open family's flags learn from the new fd's file (none for a
+ * failed call): PPM_O_F_CREATED, its overlayfs layer */
+static __always_inline __u32 new_fd_flags(long fd)
 {
 	struct file *f = fd_to_file(fd);
-	if (f && (BPF_CORE_READ(f, f_mode) & L_FMODE_CREATED))
-		return PPM_O_F_CREATED;
-	return 0;
+	if (!f)
+		return 0;
+	__u32 fl = scap_fd_layer_flags(file_overlay_layer(f));
+	if (BPF_CORE_READ(f, f_mode) & L_FMODE_CREATED)
+		fl |= PPM_O_F_CREATED;
+	return fl;
 }
 
 /* the common tail of open/openat/openat2/creat: dev, ino */
@@ -827,7 +832,7 @@ TAIL_PROG(x_open)
 	__u64 flags = ARG1(regs);
 	put_u64(s, ret);
 	put_user_str(s, (void *)ARG0(regs));
-	put_u32(s, scap_open_flags_to_ppm(flags) | (ret >= 0 ? created_flag(ret) : 0));
+	put_u32(s, scap_open_flags_to_ppm(flags) | new_fd_flags(ret));
 	put_u32(s, scap_open_mode_to_ppm(flags, ARG2(regs)));
 	put_dev_ino(s, ret);
 	ev_submit(s);
@@ -845,7 +850,7 @@ TAIL_PROG(x_openat)
 	put_u64(s, ret);
 	put_fd(s, ARG0(regs));
 	put_user_str(s, (void *)ARG1(regs));
-	put_u32(s, scap_open_flags_to_ppm(flags) | (ret >= 0 ? created_flag(ret) : 0));
+	put_u32(s, scap_open_flags_to_ppm(flags) | new_fd_flags(ret));
 	put_u32(s, scap_open_mode_to_ppm(flags, ARG3(regs)));
 	put_dev_ino(s, ret);
 	ev_submit(s);
@@ -864,7 +869,7 @@ TAIL_PROG(x_openat2)
 	put_u64(s, ret);
 	put_fd(s, ARG0(regs));
 	put_user_str(s, (void *)ARG1(regs));
-	put_u32(s, scap_open_flags_to_ppm(how.flags) | (ret >= 0 ? created_flag(ret) : 0));
+	put_u32(s, scap_open_flags_to_ppm(how.flags) | new_fd_flags(ret));
 	put_u32(s, scap_open_mode_to_ppm(how.flags, how.mode));
 	put_u32(s, scap_openat2_resolve_to_ppm(how.resolve));
 	put_dev_ino(s, ret);
@@ -883,7 +888,7 @@ TAIL_PROG(x_creat)
 	put_user_str(s, (void *)ARG0(regs));
 	put_u32(s, scap_open_mode_to_ppm(L_O_CREAT, ARG1(regs)));
 	put_dev_ino(s, ret);
-	put_u16(s, 0); /* creat_flags: overlay layers not detected */
+	put_u16(s, scap_creat_layer_flags(file_overlay_layer(fd_to_file(ret)))); /* creat_flags */
 	ev_submit(s);
 	return 0;
 }
@@ -1567,6 +1572,7 @@ TAIL_PROG(x_exec_c)
 			fl |= PPM_EXE_FROM_MEMFD;
 		if (exe_writable(t, ino))
 			fl |= PPM_EXE_WRITABLE;
+		fl |= scap_exe_layer_flags(file_overlay_layer(exe));
 	}
 	put_u32(s, fl);
 	struct cred *c = (void *)BPF_CORE_READ(t, cred);

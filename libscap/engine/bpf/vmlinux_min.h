@@ -58,7 +58,7 @@ struct inode {
 struct inode___v6_6 { struct timespec64 __i_ctime; struct timespec64 i_mtime; } PAC;
 struct inode___v6_1 { struct timespec64 i_ctime; struct timespec64 i_mtime; } PAC;
 struct qstr { __u32 len; const unsigned char *name; } PAC;
-struct dentry { struct dentry *d_parent; struct qstr d_name; struct inode *d_inode; } PAC;
+struct dentry { struct dentry *d_parent; struct qstr d_name; struct inode *d_inode; struct super_block *d_sb; } PAC;
 struct vfsmount { struct dentry *mnt_root; } PAC;
 struct mount { struct mount *mnt_parent; struct dentry *mnt_mountpoint; struct vfsmount mnt; } PAC;
 struct path { struct vfsmount *mnt; struct dentry *dentry; } PAC;

@@ -6,7 +6,7 @@
 set -eu
 kdir=$1 src=$2 inc=$3 work=$4 out=$5 version=$6
 mkdir -p "$work"
-for f in Kbuild sk.h sk_main.c sk_fill.c; do
+for f in Kbuild sk.h sk_overlay.h sk_main.c sk_fill.c; do
 	cmp -s "$src/$f" "$work/$f" 2>/dev/null || cp "$src/$f" "$work/$f"
 done
 log="$work/build.log"

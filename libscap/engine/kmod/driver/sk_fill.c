@@ -65,6 +65,7 @@
 #include <asm/syscall.h>
 
 #include "sk.h"
+#include "sk_overlay.h"
 
 #define SK_MAX_BUF 4096  /* args, env, payload chunks, msgcontrol (the probe's MAX_BUF) */
 #define SK_MAX_NAME 256  /* one argv/envp string of a failed execve (MAX_NAME) */
@@ -652,9 +653,13 @@ static void sk_put_dev_ino(struct sk_ev *ev, struct file *f)
 	sk_put_u64(ev, ino);
 }
 
-static u32 sk_created_flag(struct file *f)
+/* what the open family's flags learn from the new fd's file (none for a
+ * failed call): PPM_O_F_CREATED, its overlayfs layer */
+static u32 sk_new_fd_flags(struct file *f)
 {
-	return f && (f->f_mode & L_FMODE_CREATED) ? PPM_O_F_CREATED : 0;
+	if (!f)
+		return 0;
+	return scap_fd_layer_flags(sk_overlay_layer(f)) | (f->f_mode & L_FMODE_CREATED ? PPM_O_F_CREATED : 0);
 }
 
 static noinline void sk_x_open(struct pt_regs *regs, long ret, unsigned int nr)
@@ -671,7 +676,7 @@ static noinline void sk_x_open(struct pt_regs *regs, long ret, unsigned int nr)
 			break;
 		sk_put_u64(ev, ret);
 		sk_put_ustr(ev, UPTR(ARG0(regs)));
-		sk_put_u32(ev, scap_open_flags_to_ppm(flags) | sk_created_flag(f));
+		sk_put_u32(ev, scap_open_flags_to_ppm(flags) | sk_new_fd_flags(f));
 		sk_put_u32(ev, scap_open_mode_to_ppm(flags, ARG2(regs)));
 		sk_put_dev_ino(ev, f);
 		sk_submit(ev);
@@ -686,7 +691,7 @@ static noinline void sk_x_open(struct pt_regs *regs, long ret, unsigned int nr)
 		sk_put_u64(ev, ret);
 		sk_put_fd(ev, ARG0(regs));
 		sk_put_ustr(ev, UPTR(ARG1(regs)));
-		sk_put_u32(ev, scap_open_flags_to_ppm(flags) | sk_created_flag(f));
+		sk_put_u32(ev, scap_open_flags_to_ppm(flags) | sk_new_fd_flags(f));
 		sk_put_u32(ev, scap_open_mode_to_ppm(flags, ARG3(regs)));
 		sk_put_dev_ino(ev, f);
 		sk_submit(ev);
@@ -705,7 +710,7 @@ static noinline void sk_x_open(struct pt_regs *regs, long ret, unsigned int nr)
 		sk_put_u64(ev, ret);
 		sk_put_fd(ev, ARG0(regs));
 		sk_put_ustr(ev, UPTR(ARG1(regs)));
-		sk_put_u32(ev, scap_open_flags_to_ppm(how.flags) | sk_created_flag(f));
+		sk_put_u32(ev, scap_open_flags_to_ppm(how.flags) | sk_new_fd_flags(f));
 		sk_put_u32(ev, scap_open_mode_to_ppm(how.flags, how.mode));
 		sk_put_u32(ev, scap_openat2_resolve_to_ppm(how.resolve));
 		sk_put_dev_ino(ev, f);
@@ -720,7 +725,7 @@ static noinline void sk_x_open(struct pt_regs *regs, long ret, unsigned int nr)
 		sk_put_ustr(ev, UPTR(ARG0(regs)));
 		sk_put_u32(ev, scap_open_mode_to_ppm(L_O_CREAT, ARG1(regs)));
 		sk_put_dev_ino(ev, f);
-		sk_put_u16(ev, 0); /* creat_flags: overlay layers not detected */
+		sk_put_u16(ev, scap_creat_layer_flags(sk_overlay_layer(f))); /* creat_flags */
 		sk_submit(ev);
 		break;
 	}
@@ -1325,6 +1330,7 @@ static noinline void sk_exec_event(unsigned int nr, long ret, struct pt_regs *re
 			fl |= PPM_EXE_FROM_MEMFD;
 		if (ino && sk_exe_writable(c, ino))
 			fl |= PPM_EXE_WRITABLE;
+		fl |= scap_exe_layer_flags(sk_overlay_layer(exe));
 	}
 	sk_put_u32(ev, fl);
 	sk_put_u64(ev, scap_caps_to_ppm(sk_cap64(&c->cap_inheritable)));
