@@ -52,6 +52,52 @@ struct sinsp_opts {
 	/* Seed the tables from /proc, /etc/passwd and /etc/group at open: 0 for
 	 * live engines only (a capture brings its own), 1 always, -1 never. */
 	int proc_scan;
+
+	/* ---- container metadata (appended in 0.2) ----
+	 * A container id seen for the first time (from a process's cgroups)
+	 * is resolved from the runtime's files on disk at once, and, when that
+	 * gives nothing, from the runtime's API by a worker thread (sinsp_next()
+	 * waits at most lookup_wait_ms for that answer). Each resolved
+	 * container is also handed out as a container event (evt.type
+	 * container, PPME_CONTAINER_JSON_2_E, no thread) just before the event
+	 * that revealed it, so that a capture written from the stream keeps
+	 * the metadata. */
+	/* 0: on for live engines, off for captures (they carry their own
+	 * container events); 1: always; -1: never. */
+	int container_lookups;
+	/* Docker Engine API socket (NULL: /var/run/docker.sock; "": off). */
+	const char *docker_socket;
+	/* Podman's Docker-compatible API socket (NULL: /run/podman/podman.sock;
+	 * "": off). */
+	const char *podman_socket;
+	/* Docker's data root, for config.v2.json and hostconfig.json (NULL:
+	 * /var/lib/docker; "": off). */
+	const char *docker_root;
+	/* Directories of OCI bundles (containerd, CRI-O, Docker's containerd),
+	 * a NULL-terminated list (NULL: the runtimes' default state dirs; a
+	 * list whose first entry is NULL: off). */
+	const char *const *bundle_dirs;
+	/* One API request, connection included (0: 1000 ms). */
+	uint32_t lookup_timeout_ms;
+	/* Longest sinsp_next() waits for the API answer about a new container
+	 * whose files gave nothing (0: 250 ms; negative: never waits). */
+	int32_t lookup_wait_ms;
+	/* Failed API lookups are retried this many times, 100 ms, 200 ms, ...
+	 * apart (0: 3; negative: never). */
+	int32_t lookup_retries;
+	/* Container table bounds (0: 4096 containers, 16 MiB). Past them the
+	 * containers with no live thread are evicted, oldest first; when none
+	 * can go, the new one is refused (counted, logged). */
+	size_t max_containers;
+	size_t max_container_bytes;
+	/* A container none of whose threads was seen for this long (event
+	 * time) is removed (0: 5 minutes). */
+	uint64_t container_timeout_ns;
+	/* Diagnostics (a failed lookup, a refused container): one line each
+	 * through this callback; NULL: none. Called from the thread that
+	 * calls sinsp_next(). */
+	scap_log_fn log_fn;
+	void *log_ctx;
 };
 #define SINSP_OPTS_INIT { .sz = sizeof(struct sinsp_opts) }
 
@@ -73,6 +119,11 @@ SCAP_EXPORT int sinsp_evt_line(const sinsp_evt_t *e, uint32_t snaplen, char *buf
  * plus those the state tables need (clone/exec/exit, fd creation and
  * destruction, uid changes...). NULL: every event. */
 SCAP_EXPORT int sinsp_set_event_mask(sinsp_t *s, const uint8_t *mask, size_t n);
+
+/* 1 for container events (those libsinsp puts into the stream itself, and
+ * a capture's): they describe state, not a syscall; write them into
+ * captures whatever the filter. */
+SCAP_EXPORT int sinsp_evt_is_meta(const sinsp_evt_t *e);
 
 /* Next event, with the state updated for it. Returns SINSP_OK, SINSP_EOF,
  * SINSP_TIMEOUT or a negative error (scap_* codes). The event is valid
@@ -157,6 +208,18 @@ struct sinsp_stats {
 	uint64_t n_fds_evicted;     /* past max_fds_per_proc */
 	uint64_t n_placeholders;    /* threads created for unknown tids */
 	uint64_t n_containers;
+	/* container metadata (appended in 0.2) */
+	uint64_t n_container_lookups_ok;      /* containers resolved (disk or API) */
+	uint64_t n_container_lookups_disk;    /* of them, from the runtime's files */
+	uint64_t n_container_lookups_failed;  /* given up on (fields stay <NA>) */
+	uint64_t n_container_lookups_retried; /* API lookups asked again */
+	uint64_t n_container_lookups_pending; /* API lookups queued or under way now */
+	uint64_t n_containers_evicted;        /* removed: timeout or table bounds */
+	uint64_t n_containers_refused;        /* not stored: table full */
+	uint64_t n_container_events;          /* container events handed out */
+	uint64_t container_bytes;             /* memory the container table holds now */
+	uint64_t container_delay_max_ns;      /* longest an event waited for container metadata */
+	uint64_t container_delay_total_ns;    /* all the events' waits together (first sights) */
 };
 SCAP_EXPORT int sinsp_get_stats(const sinsp_t *s, struct sinsp_stats *st);
 

@@ -1,17 +1,20 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * container.c - container ids from cgroups, and the container metadata table
- * filled from the container events of a capture. See container.h.
+ * container.c - the container metadata table filled from container JSON
+ * (the container events of a capture, the runtimes' lookups). See
+ * container.h; the cgroup matching is in container_cgroup.c.
  *
- * The cgroup layouts follow upstream's container engines
- * (falcosecurity/libs userspace/libsinsp/container_engine/ and runc.cpp) and
- * the container plugin's matchers (falcosecurity/plugins
- * plugins/container/src/matchers/); the JSON layout follows upstream's
- * sinsp_parser::parse_container_json_evt() and the plugin's
- * container_info_json.cpp.
+ * The JSON layout is upstream's (sinsp_container_manager::container_to_json()
+ * and the parser of PPME_CONTAINER_JSON events, falcosecurity/libs
+ * userspace/libsinsp/container.cpp and parsers.cpp before the container code
+ * moved to the container plugin).
  */
 #include "container.h"
 
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,342 +51,10 @@ const char *sinsp_container_type_name(uint32_t type)
 	}
 }
 
-/* upstream's is_docker_compatible(): types whose privileged flag is known */
-static bool docker_compatible(uint32_t type)
+bool sinsp_container_type_docker_compatible(uint32_t type)
 {
 	return type == SINSP_CT_DOCKER || type == SINSP_CT_CRI || type == SINSP_CT_CONTAINERD ||
-	       type == SINSP_CT_CRIO;
-}
-
-/* ====================================================================== */
-/* Container id from cgroups                                              */
-/* ====================================================================== */
-
-#define RUNTIME_ID_LEN 64 /* runc-style ids: 64 hex chars */
-
-/* A matched id: [off, off+len) of the path, and its type. */
-struct cg_match {
-	size_t off;
-	size_t len;
-	int type;
-};
-
-static bool is_hex(char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-static bool is_alnum(char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static bool ends_with(const char *p, size_t n, const char *suffix)
-{
-	size_t sl = strlen(suffix);
-
-	return n >= sl && memcmp(p + n - sl, suffix, sl) == 0;
-}
-
-static bool starts_with(const char *p, size_t n, const char *prefix)
-{
-	size_t pl = strlen(prefix);
-
-	return n >= pl && memcmp(p, prefix, pl) == 0;
-}
-
-/* Position of the first occurrence of needle in p[0, n), or (size_t)-1. */
-static size_t find(const char *p, size_t n, const char *needle)
-{
-	size_t nl = strlen(needle);
-
-	if (nl == 0 || n < nl)
-		return (size_t)-1;
-	for (size_t i = 0; i + nl <= n; i++)
-		if (p[i] == needle[0] && memcmp(p + i, needle, nl) == 0)
-			return i;
-	return (size_t)-1;
-}
-
-/* Position of the last '/' in p[0, n), or (size_t)-1. */
-static size_t last_slash(const char *p, size_t n)
-{
-	while (n > 0) {
-		n--;
-		if (p[n] == '/')
-			return n;
-	}
-	return (size_t)-1;
-}
-
-static bool all_hex(const char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!is_hex(p[i]))
-			return false;
-	return true;
-}
-
-/* Does the path end with <prefix><64 hex><suffix>? (upstream's runc layouts
- * {prefix, suffix}, anchored at the end of the path). The reported id is the
- * first 12 chars. */
-static bool runc_tail(const char *p, size_t n, const char *prefix, const char *suffix, int type,
-		      struct cg_match *m)
-{
-	size_t pl = strlen(prefix), sl = strlen(suffix);
-
-	if (n < pl + RUNTIME_ID_LEN + sl || !ends_with(p, n, suffix))
-		return false;
-	size_t id = n - sl - RUNTIME_ID_LEN;
-	if (memcmp(p + id - pl, prefix, pl) != 0 || !all_hex(p + id, RUNTIME_ID_LEN))
-		return false;
-	m->off = id;
-	m->len = SINSP_CONTAINER_SHORT_ID_LEN;
-	m->type = type;
-	return true;
-}
-
-/* containerd identifiers: [A-Za-z0-9]+([._-][A-Za-z0-9]+)* */
-static bool containerd_ident(const char *p, size_t n)
-{
-	bool prev_sep = true;
-
-	if (n == 0)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = p[i];
-		if (is_alnum(c)) {
-			prev_sep = false;
-		} else if (c == '.' || c == '_' || c == '-') {
-			if (prev_sep)
-				return false;
-			prev_sep = true;
-		} else {
-			return false;
-		}
-	}
-	return !prev_sep;
-}
-
-static bool systemd_unit(const char *p, size_t n)
-{
-	return ends_with(p, n, ".scope") || ends_with(p, n, ".slice") || ends_with(p, n, ".service");
-}
-
-/* A name-like id [off, off+len): non-empty, at most 64 chars. */
-static bool name_id(size_t off, size_t len, int type, struct cg_match *m)
-{
-	if (len == 0 || len > RUNTIME_ID_LEN)
-		return false;
-	m->off = off;
-	m->len = len;
-	m->type = type;
-	return true;
-}
-
-/* podman (upstream podman engine / plugin matchers/podman.cpp): libpod-<id>
- * scopes (root containers; "/container" below them with crun), libpod-<id>
- * without systemd, and the rootless podman-<pid>.scope/<id>. */
-static bool match_podman(const char *p, size_t n, struct cg_match *m)
-{
-	if (runc_tail(p, n, "/libpod-", ".scope", SINSP_CT_PODMAN, m) ||
-	    runc_tail(p, n, "/libpod-", ".scope/container", SINSP_CT_PODMAN, m) ||
-	    runc_tail(p, n, "/libpod-", "", SINSP_CT_PODMAN, m))
-		return true;
-	if (!runc_tail(p, n, "/", "", SINSP_CT_PODMAN, m))
-		return false;
-	/* parent component must be podman-<digits>.scope */
-	size_t pe = n - RUNTIME_ID_LEN - 1; /* the '/' before the id */
-	size_t ps = last_slash(p, pe);
-	ps = ps == (size_t)-1 ? 0 : ps + 1;
-	const char *c = p + ps;
-	size_t cl = pe - ps;
-	if (!starts_with(c, cl, "podman-") || !ends_with(c, cl, ".scope") || cl <= 13)
-		return false;
-	for (size_t i = 7; i < cl - 6; i++)
-		if (c[i] < '0' || c[i] > '9')
-			return false;
-	return true;
-}
-
-/* docker with the systemd cgroup driver (also cri-dockerd in kubepods). */
-static bool match_docker_scope(const char *p, size_t n, struct cg_match *m)
-{
-	return runc_tail(p, n, "/docker-", ".scope", SINSP_CT_DOCKER, m);
-}
-
-/* containerd through CRI: systemd driver, and without SystemdCgroup. */
-static bool match_cri_containerd(const char *p, size_t n, struct cg_match *m)
-{
-	return runc_tail(p, n, "/cri-containerd-", ".scope", SINSP_CT_CONTAINERD, m) ||
-	       runc_tail(p, n, ":cri-containerd:", "", SINSP_CT_CONTAINERD, m);
-}
-
-/* cri-o: systemd and cgroupfs drivers. */
-static bool match_crio(const char *p, size_t n, struct cg_match *m)
-{
-	return runc_tail(p, n, "/crio-", ".scope", SINSP_CT_CRIO, m) ||
-	       runc_tail(p, n, "/crio-", "", SINSP_CT_CRIO, m);
-}
-
-/* Any .../<64 hex> (upstream's {"/", ""} layout of the docker and cri
- * engines): cgroupfs-driver docker and kubelet. The runtime is guessed from
- * the path. */
-static bool match_generic(const char *p, size_t n, struct cg_match *m)
-{
-	if (!runc_tail(p, n, "/", "", SINSP_CT_DOCKER, m))
-		return false;
-	size_t pe = n - RUNTIME_ID_LEN - 1;
-	size_t ps = last_slash(p, pe);
-	ps = ps == (size_t)-1 ? 0 : ps + 1;
-	if (pe - ps == 4 && memcmp(p + ps, "crio", 4) == 0)
-		m->type = SINSP_CT_CRIO;
-	else if (find(p, n, "/kubepods") != (size_t)-1)
-		m->type = SINSP_CT_CRI;
-	return true;
-}
-
-/* lxc (upstream lxc engine / plugin matchers/lxc.cpp): the component after
- * /lxc/, /lxc.payload/ or /lxc.payload. */
-static bool match_lxc(const char *p, size_t n, struct cg_match *m)
-{
-	static const char *const layouts[] = {"/lxc/", "/lxc.payload/", "/lxc.payload."};
-
-	for (size_t i = 0; i < sizeof(layouts) / sizeof(layouts[0]); i++) {
-		size_t pos = find(p, n, layouts[i]);
-		if (pos == (size_t)-1)
-			continue;
-		size_t s = pos + strlen(layouts[i]);
-		size_t e = s;
-		while (e < n && p[e] != '/')
-			e++;
-		return name_id(s, e - s, SINSP_CT_LXC, m);
-	}
-	return false;
-}
-
-/* libvirt-lxc (upstream libvirt_lxc engine / plugin matcher). */
-static bool match_libvirt_lxc(const char *p, size_t n, struct cg_match *m)
-{
-	/* non-systemd: .../<name>.libvirt-lxc */
-	static const char suffix[] = ".libvirt-lxc";
-	size_t pos = find(p, n, suffix);
-	if (pos != (size_t)-1 && pos == n - (sizeof(suffix) - 1)) {
-		size_t sl = last_slash(p, n);
-		if (sl != (size_t)-1 && sl < pos && name_id(sl + 1, pos - sl - 1, SINSP_CT_LIBVIRT_LXC, m))
-			return true;
-	}
-	/* systemd: machine-lxc\x2d<name>.scope, optionally /libvirt below */
-	static const char mark[] = "-lxc\\x2d";
-	pos = find(p, n, "-lxc\\x2");
-	if (pos != (size_t)-1) {
-		const char *delim = find(p, n, ".scope/libvirt") != (size_t)-1 ? ".scope/libvirt" : ".scope";
-		size_t dl = strlen(delim);
-		size_t pos2 = find(p, n, delim);
-		size_t s = pos + sizeof(mark) - 1;
-		if (pos2 != (size_t)-1 && pos2 == n - dl && pos2 > s &&
-		    name_id(s, pos2 - s, SINSP_CT_LIBVIRT_LXC, m))
-			return true;
-	}
-	/* legacy: .../libvirt/lxc/<name> */
-	pos = find(p, n, "/libvirt/lxc/");
-	if (pos != (size_t)-1) {
-		size_t s = pos + strlen("/libvirt/lxc/");
-		return name_id(s, n - s, SINSP_CT_LIBVIRT_LXC, m);
-	}
-	return false;
-}
-
-/* bpm (upstream bpm engine / plugin matcher): bpm-<id>[.scope], id made of
- * [A-Za-z0-9._-]. */
-static bool match_bpm(const char *p, size_t n, struct cg_match *m)
-{
-	size_t pos = find(p, n, "bpm-");
-	if (pos == (size_t)-1)
-		return false;
-	size_t s = pos + 4;
-	size_t e = find(p + s, n - s, ".scope");
-	e = e == (size_t)-1 ? n : s + e;
-	for (size_t i = s; i < e; i++)
-		if (!is_alnum(p[i]) && p[i] != '.' && p[i] != '_' && p[i] != '-')
-			return false;
-	return name_id(s, e - s, SINSP_CT_BPM, m);
-}
-
-/* containers made with ctr (plugin matchers/containerd.cpp):
- * /<namespace>/<id>. Kept to exactly two components, both containerd
- * identifiers and no systemd unit, so host cgroups do not match. */
-static bool match_containerd_ns(const char *p, size_t n, struct cg_match *m)
-{
-	if (n < 4 || p[0] != '/')
-		return false;
-	size_t sl = last_slash(p, n);
-	if (sl == 0 || memchr(p + 1, '/', sl - 1) != NULL)
-		return false;
-	const char *ns = p + 1, *id = p + sl + 1;
-	size_t nsl = sl - 1, idl = n - sl - 1;
-	if (!containerd_ident(ns, nsl) || !containerd_ident(id, idl) || systemd_unit(ns, nsl) ||
-	    systemd_unit(id, idl) || idl > RUNTIME_ID_LEN)
-		return false;
-	/* parents of other runtimes' and of VM cgroups (e.g. libvirt's
-	 * /machine/qemu-1-vm.libvirt-qemu) */
-	static const char *const not_ns[] = {"docker", "crio", "machine", "libpod_parent"};
-	for (size_t i = 0; i < sizeof(not_ns) / sizeof(not_ns[0]); i++)
-		if (nsl == strlen(not_ns[i]) && memcmp(ns, not_ns[i], nsl) == 0)
-			return false;
-	if (starts_with(ns, nsl, "kubepods") || starts_with(ns, nsl, "lxc"))
-		return false;
-	m->off = sl + 1;
-	m->len = idl < SINSP_CONTAINER_SHORT_ID_LEN ? idl : SINSP_CONTAINER_SHORT_ID_LEN;
-	m->type = SINSP_CT_CONTAINERD;
-	return true;
-}
-
-typedef bool (*cg_matcher)(const char *p, size_t n, struct cg_match *m);
-
-static const cg_matcher cg_matchers[] = {
-	match_podman, match_docker_scope, match_cri_containerd, match_crio, match_generic,
-	/* libvirt-lxc before lxc (upstream tries lxc first, which takes the
-	 * legacy /libvirt/lxc/<name> for an lxc container) */
-	match_libvirt_lxc, match_lxc, match_bpm, match_containerd_ns,
-};
-
-int sinsp_container_id_from_cgroups(const char *cgroups, size_t len, char *id, size_t idlen, int *type)
-{
-	if (id && idlen > 0)
-		id[0] = '\0';
-	if (type)
-		*type = SINSP_CT_HOST;
-	if (!cgroups)
-		return 0;
-
-	for (size_t k = 0; k < sizeof(cg_matchers) / sizeof(cg_matchers[0]); k++) {
-		size_t pos = 0;
-		while (pos < len) {
-			const char *item = cgroups + pos;
-			const char *nul = memchr(item, '\0', len - pos);
-			size_t il = nul ? (size_t)(nul - item) : len - pos;
-			pos += il + 1;
-			/* the path starts at the first '/': "cpu,cpuacct=/x",
-			 * "name=systemd=/x" */
-			const char *path = memchr(item, '/', il);
-			if (!path)
-				continue;
-			size_t pl = il - (size_t)(path - item);
-			struct cg_match m;
-			if (!cg_matchers[k](path, pl, &m))
-				continue;
-			if (id && idlen > 0) {
-				size_t l = m.len < idlen - 1 ? m.len : idlen - 1;
-				memcpy(id, path + m.off, l);
-				id[l] = '\0';
-			}
-			if (type)
-				*type = m.type;
-			return 1;
-		}
-	}
-	return 0;
+	       type == SINSP_CT_CRIO || type == SINSP_CT_PODMAN;
 }
 
 /* ====================================================================== */
@@ -396,44 +67,72 @@ struct ctr_mount {
 };
 
 struct ctr_label {
-	UT_hash_handle hh; /* in ctr_data.label_index, keyed by key */
+	UT_hash_handle hh; /* in label_set.index, keyed by key */
 	char *key, *value;
+};
+
+/* Labels sorted by key (upstream keeps them in a std::map). */
+struct label_set {
+	struct ctr_label *v; /* allocated once, cap entries */
+	size_t n, cap;
+	struct ctr_label *index; /* uthash head over v[] */
 };
 
 /* Everything but the id (swapped as a whole when an entry is replaced). */
 struct ctr_data {
 	uint32_t type;
-	char *name, *image, *imageid, *imagerepo, *imagetag, *imagedigest, *full_id, *ip;
-	bool privileged;
-	bool has_privileged;
+	char *name, *image, *imageid, *imagerepo, *imagetag, *imagedigest, *full_id, *ip, *user, *pod_sandbox_id,
+		*cni_json;
+	char *probes[SINSP_CONTAINER_PROBES]; /* "exe arg1 arg2", NULL: none */
+	uint32_t ipv4;                        /* host order, 0: none */
+	int64_t created_time;
+	int lookup_state;
+	bool privileged, host_pid, host_network, host_ipc, is_pod_sandbox;
 	struct ctr_mount *mounts;
-	size_t nmounts;
+	size_t nmounts, mounts_cap;
 	char *mounts_str;
-	struct ctr_label *labels; /* in the JSON's order (allocated once) */
-	size_t nlabels;
-	struct ctr_label *label_index; /* uthash head over labels[] */
+	struct label_set labels, pod_labels;
+	char *json; /* the JSON text the entry came from (NUL-terminated) */
+	size_t json_len;
+	size_t bytes; /* what the entry holds, see entry_bytes() */
 };
 
 struct sinsp_container {
 	UT_hash_handle hh;
 	char *id;
+	size_t idx; /* in sinsp_containers.vec */
 	struct ctr_data d;
 };
 
 struct sinsp_containers {
 	struct sinsp_container *head;
+	struct sinsp_container **vec; /* dense, for the iterator */
+	size_t n, cap;
+	size_t bytes; /* sum of the entries' d.bytes */
+	size_t max_count, max_bytes;
 };
+
+static void labels_free(struct label_set *l)
+{
+	HASH_CLEAR(hh, l->index);
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].key);
+		free(l->v[i].value);
+	}
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
 
 static void data_free(struct ctr_data *d)
 {
-	free(d->name);
-	free(d->image);
-	free(d->imageid);
-	free(d->imagerepo);
-	free(d->imagetag);
-	free(d->imagedigest);
-	free(d->full_id);
-	free(d->ip);
+	char **strs[] = {&d->name,    &d->image,   &d->imageid, &d->imagerepo,      &d->imagetag,
+			 &d->imagedigest, &d->full_id, &d->ip,      &d->pod_sandbox_id, &d->cni_json,
+			 &d->user,    &d->mounts_str, &d->json};
+
+	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
+		free(*strs[i]);
+	for (size_t i = 0; i < SINSP_CONTAINER_PROBES; i++)
+		free(d->probes[i]);
 	for (size_t i = 0; i < d->nmounts; i++) {
 		free(d->mounts[i].source);
 		free(d->mounts[i].dest);
@@ -441,13 +140,8 @@ static void data_free(struct ctr_data *d)
 		free(d->mounts[i].propagation);
 	}
 	free(d->mounts);
-	free(d->mounts_str);
-	HASH_CLEAR(hh, d->label_index);
-	for (size_t i = 0; i < d->nlabels; i++) {
-		free(d->labels[i].key);
-		free(d->labels[i].value);
-	}
-	free(d->labels);
+	labels_free(&d->labels);
+	labels_free(&d->pod_labels);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -460,9 +154,68 @@ static void ctr_free(struct sinsp_container *c)
 	free(c);
 }
 
+/* ---- memory accounting ---- */
+
+static size_t str_bytes(const char *s)
+{
+	return s ? strlen(s) + 1 : 0;
+}
+
+/* A uthash table: its header and buckets. */
+static size_t hash_bytes(const UT_hash_handle *hh)
+{
+	return hh && hh->tbl ? sizeof(UT_hash_table) + hh->tbl->num_buckets * sizeof(UT_hash_bucket) : 0;
+}
+
+static size_t labels_bytes(const struct label_set *l)
+{
+	size_t b = l->cap * sizeof(*l->v) + (l->index ? hash_bytes(&l->index->hh) : 0);
+
+	for (size_t i = 0; i < l->n; i++)
+		b += str_bytes(l->v[i].key) + str_bytes(l->v[i].value);
+	return b;
+}
+
+/* What an entry holds: its record, id, strings, arrays, hash tables and
+ * JSON copy, as asked of malloc (its own overhead per block not counted). */
+static size_t entry_bytes(const struct sinsp_container *c)
+{
+	const struct ctr_data *d = &c->d;
+	const char *strs[] = {c->id,         d->name,     d->image,    d->imageid,        d->imagerepo,
+			      d->imagetag,   d->imagedigest, d->full_id, d->ip,           d->pod_sandbox_id,
+			      d->cni_json,   d->user,     d->mounts_str, d->json};
+	size_t b = sizeof(*c);
+
+	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
+		b += str_bytes(strs[i]);
+	for (size_t i = 0; i < SINSP_CONTAINER_PROBES; i++)
+		b += str_bytes(d->probes[i]);
+	b += d->mounts_cap * sizeof(*d->mounts);
+	for (size_t i = 0; i < d->nmounts; i++)
+		b += str_bytes(d->mounts[i].source) + str_bytes(d->mounts[i].dest) + str_bytes(d->mounts[i].mode) +
+		     str_bytes(d->mounts[i].propagation);
+	return b + labels_bytes(&d->labels) + labels_bytes(&d->pod_labels);
+}
+
+/* ---- the table ---- */
+
 struct sinsp_containers *sinsp_containers_new(void)
 {
-	return calloc(1, sizeof(struct sinsp_containers));
+	struct sinsp_containers *t = calloc(1, sizeof(*t));
+
+	if (t) {
+		t->max_count = SINSP_CONTAINERS_MAX;
+		t->max_bytes = SINSP_CONTAINERS_BYTES_MAX;
+	}
+	return t;
+}
+
+void sinsp_containers_set_limits(struct sinsp_containers *t, size_t max_count, size_t max_bytes)
+{
+	if (!t)
+		return;
+	t->max_count = max_count ? max_count : SINSP_CONTAINERS_MAX;
+	t->max_bytes = max_bytes ? max_bytes : SINSP_CONTAINERS_BYTES_MAX;
 }
 
 void sinsp_containers_free(struct sinsp_containers *t)
@@ -475,12 +228,20 @@ void sinsp_containers_free(struct sinsp_containers *t)
 		HASH_DEL(t->head, c);
 		ctr_free(c);
 	}
+	free(t->vec);
 	free(t);
 }
 
 size_t sinsp_containers_count(const struct sinsp_containers *t)
 {
-	return t ? HASH_COUNT(t->head) : 0;
+	return t ? t->n : 0;
+}
+
+size_t sinsp_containers_bytes(const struct sinsp_containers *t)
+{
+	if (!t)
+		return 0;
+	return sizeof(*t) + t->cap * sizeof(*t->vec) + (t->head ? hash_bytes(&t->head->hh) : 0) + t->bytes;
 }
 
 const struct sinsp_container *sinsp_containers_find(const struct sinsp_containers *t, const char *id)
@@ -493,6 +254,13 @@ const struct sinsp_container *sinsp_containers_find(const struct sinsp_container
 	return c;
 }
 
+const struct sinsp_container *sinsp_containers_next(const struct sinsp_containers *t, size_t *cursor)
+{
+	if (!t || !cursor || *cursor >= t->n)
+		return NULL;
+	return t->vec[(*cursor)++];
+}
+
 int sinsp_containers_remove(struct sinsp_containers *t, const char *id)
 {
 	struct sinsp_container *c = NULL;
@@ -503,79 +271,97 @@ int sinsp_containers_remove(struct sinsp_containers *t, const char *id)
 	if (!c)
 		return 0;
 	HASH_DEL(t->head, c);
+	/* the last entry takes its slot */
+	t->vec[c->idx] = t->vec[--t->n];
+	t->vec[c->idx]->idx = c->idx;
+	t->bytes -= c->d.bytes;
 	ctr_free(c);
 	return 1;
 }
 
-/* Store c (owned) under c->id: an existing entry takes c's data (no
- * allocation, so a replacement cannot fail); a new one is added. Returns 0,
- * or -1 (c freed) when the table is full or memory runs out. */
+static int put_err(char *err, size_t errlen, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int put_err(char *err, size_t errlen, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return rc;
+}
+
+/* Store c (owned, its d.bytes set) under c->id: an existing entry takes c's
+ * data; a new one is added. Returns 0, or -1 (c freed) past the table's
+ * limits or when memory runs out. */
 static int table_put(struct sinsp_containers *t, struct sinsp_container *c, char *err, size_t errlen)
 {
 	struct sinsp_container *old = NULL;
+	int rc;
 
 	HASH_FIND_STR(t->head, c->id, old);
 	if (old) {
+		if (t->bytes - old->d.bytes + c->d.bytes > t->max_bytes) {
+			rc = put_err(err, errlen, -1,
+				     "container table full: replacing container %s needs %zu bytes, the table holds "
+				     "%zu of its limit of %zu bytes",
+				     c->id, c->d.bytes, t->bytes - old->d.bytes, t->max_bytes);
+			ctr_free(c);
+			return rc;
+		}
+		/* same id: its id string stays, and c->d.bytes counted it too */
 		struct ctr_data tmp = old->d;
+		t->bytes = t->bytes - old->d.bytes + c->d.bytes;
 		old->d = c->d;
 		c->d = tmp;
 		ctr_free(c);
 		return 0;
 	}
-	if (HASH_COUNT(t->head) >= SINSP_CONTAINERS_MAX) {
-		if (err && errlen)
-			snprintf(err, errlen, "container table full (%u entries)", (unsigned)SINSP_CONTAINERS_MAX);
+	if (t->n >= t->max_count) {
+		rc = put_err(err, errlen, -1, "container table full: %zu containers (limit %zu), container %s not added",
+			     t->n, t->max_count, c->id);
 		ctr_free(c);
-		return -1;
+		return rc;
+	}
+	if (t->bytes + c->d.bytes > t->max_bytes) {
+		rc = put_err(err, errlen, -1,
+			     "container table full: container %s needs %zu bytes, the table holds %zu of its limit of "
+			     "%zu bytes",
+			     c->id, c->d.bytes, t->bytes, t->max_bytes);
+		ctr_free(c);
+		return rc;
+	}
+	if (t->n == t->cap) {
+		size_t ncap = t->cap ? t->cap * 2 : 16;
+		struct sinsp_container **v = realloc(t->vec, ncap * sizeof(*v));
+		if (!v) {
+			ctr_free(c);
+			return put_err(err, errlen, -1, "out of memory");
+		}
+		t->vec = v;
+		t->cap = ncap;
 	}
 	HASH_ADD_KEYPTR(hh, t->head, c->id, strlen(c->id), c);
 	if (c->hh.tbl == NULL) {
-		if (err && errlen)
-			snprintf(err, errlen, "out of memory");
 		ctr_free(c);
-		return -1;
+		return put_err(err, errlen, -1, "out of memory");
 	}
+	c->idx = t->n;
+	t->vec[t->n++] = c;
+	t->bytes += c->d.bytes;
 	return 0;
 }
 
-static char *dup_str(const char *s)
-{
-	size_t l;
-	char *r;
-
-	if (!s)
-		s = "";
-	l = strlen(s);
-	r = malloc(l + 1);
-	if (r)
-		memcpy(r, s, l + 1);
-	return r;
-}
-
-int sinsp_containers_add_basic(struct sinsp_containers *t, const char *id, uint32_t type, const char *name,
-			       const char *image)
-{
-	struct sinsp_container *c;
-
-	if (!t || !id || !id[0] || strlen(id) > SINSP_CONTAINER_STR_MAX ||
-	    (name && strlen(name) > SINSP_CONTAINER_STR_MAX) || (image && strlen(image) > SINSP_CONTAINER_STR_MAX))
-		return -1;
-	c = calloc(1, sizeof(*c));
-	if (!c)
-		return -1;
-	c->id = dup_str(id);
-	c->d.type = type;
-	c->d.name = dup_str(name);
-	c->d.image = dup_str(image);
-	c->d.mounts_str = dup_str("");
-	if (!c->id || !c->d.name || !c->d.image || !c->d.mounts_str) {
-		ctr_free(c);
-		return -1;
-	}
-	return table_put(t, c, NULL, 0);
-}
-
 /* ---- JSON ------------------------------------------------------------- */
+
+static bool is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
 
 struct jctx {
 	const char *js;
@@ -835,6 +621,66 @@ static int jset_str(const struct jctx *j, int i, char **dst)
 	return 0;
 }
 
+/* Signed integer primitive that fits int64 (jsoncpp's asInt64 of an
+ * integer). */
+static bool jget_i64(const struct jctx *j, int i, int64_t *out)
+{
+	const jsmntok_t *t = &j->tok[i];
+	const char *s = j->js + t->start;
+	size_t n = (size_t)(t->end - t->start), k = 0;
+	bool neg = false;
+	uint64_t v = 0;
+
+	if (t->type != JSMN_PRIMITIVE || n == 0 || n > 20)
+		return false;
+	if (s[0] == '-') {
+		neg = true;
+		k = 1;
+	}
+	if (k == n)
+		return false;
+	for (; k < n; k++) {
+		if (s[k] < '0' || s[k] > '9')
+			return false;
+		if (v > (UINT64_MAX - 9) / 10)
+			return false;
+		v = v * 10 + (uint64_t)(s[k] - '0');
+	}
+	if (neg ? v > (uint64_t)INT64_MAX + 1 : v > (uint64_t)INT64_MAX)
+		return false;
+	*out = neg ? (v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v) : (int64_t)v;
+	return true;
+}
+
+static char *dup_str(const char *s)
+{
+	size_t l;
+	char *r;
+
+	if (!s)
+		s = "";
+	l = strlen(s);
+	r = malloc(l + 1);
+	if (r)
+		memcpy(r, s, l + 1);
+	return r;
+}
+
+/* Value token of key in object obj (the last one, as jsoncpp), or -1. */
+static int jmember(const struct jctx *j, int obj, const char *key)
+{
+	int found = -1;
+
+	if (obj < 0 || j->tok[obj].type != JSMN_OBJECT)
+		return -1;
+	for (int f = 0, kk = obj + 1; f < j->tok[obj].size && kk + 1 < j->ntok; f++) {
+		if (j->tok[kk].type == JSMN_STRING && j->tok[kk].size == 1 && jkey_is(j, kk, key))
+			found = kk + 1;
+		kk = jskip(j, kk);
+	}
+	return found;
+}
+
 /* Mounts: [{"Source","Destination","Mode","RW","Propagation"}, ...]. */
 static int parse_mounts(struct jctx *j, int arr, struct ctr_data *d)
 {
@@ -847,27 +693,13 @@ static int parse_mounts(struct jctx *j, int arr, struct ctr_data *d)
 	d->mounts = calloc(cap, sizeof(*d->mounts));
 	if (!d->mounts)
 		return jerr(j, "out of memory");
+	d->mounts_cap = cap;
 	for (int k = 0; k < a->size && e < j->ntok; k++) {
 		int next = jskip(j, e);
 		if (j->tok[e].type == JSMN_OBJECT && d->nmounts < cap) {
 			struct ctr_mount *mt = &d->mounts[d->nmounts++];
-			int src = -1, dst = -1, mode = -1, rw = -1, prop = -1;
-			int kk = e + 1;
-			for (int f = 0; f < j->tok[e].size && kk + 1 < j->ntok; f++) {
-				if (j->tok[kk].type == JSMN_STRING && j->tok[kk].size == 1) {
-					if (jkey_is(j, kk, "Source"))
-						src = kk + 1;
-					else if (jkey_is(j, kk, "Destination"))
-						dst = kk + 1;
-					else if (jkey_is(j, kk, "Mode"))
-						mode = kk + 1;
-					else if (jkey_is(j, kk, "RW"))
-						rw = kk + 1;
-					else if (jkey_is(j, kk, "Propagation"))
-						prop = kk + 1;
-				}
-				kk = jskip(j, kk);
-			}
+			int src = jmember(j, e, "Source"), dst = jmember(j, e, "Destination"), mode = jmember(j, e, "Mode"),
+			    rw = jmember(j, e, "RW"), prop = jmember(j, e, "Propagation");
 			/* upstream takes strings only, RW only as a boolean */
 			mt->source = src >= 0 && j->tok[src].type == JSMN_STRING ? jstr(j, src) : dup_str("");
 			mt->dest = dst >= 0 && j->tok[dst].type == JSMN_STRING ? jstr(j, dst) : dup_str("");
@@ -884,8 +716,16 @@ static int parse_mounts(struct jctx *j, int arr, struct ctr_data *d)
 	return 0;
 }
 
-/* Labels: {"key": "value", ...}; a later duplicate key wins. */
-static int parse_labels(struct jctx *j, int obj, struct ctr_data *d)
+static int label_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct ctr_label *)a)->key, ((const struct ctr_label *)b)->key);
+}
+
+/* Labels: {"key": "value", ...} into l, sorted by key. A later duplicate
+ * key wins; scalars as text, null as ""; objects and arrays are dropped;
+ * past SINSP_CONTAINER_MAX_LABELS distinct keys (in the JSON's order) the
+ * rest is dropped. */
+static int parse_labels(struct jctx *j, int obj, struct label_set *l)
 {
 	const jsmntok_t *o = &j->tok[obj];
 	size_t cap = (size_t)o->size < SINSP_CONTAINER_MAX_LABELS ? (size_t)o->size : SINSP_CONTAINER_MAX_LABELS;
@@ -893,9 +733,10 @@ static int parse_labels(struct jctx *j, int obj, struct ctr_data *d)
 
 	if (cap == 0)
 		return 0;
-	d->labels = calloc(cap, sizeof(*d->labels));
-	if (!d->labels)
+	l->v = calloc(cap, sizeof(*l->v));
+	if (!l->v)
 		return jerr(j, "out of memory");
+	l->cap = cap;
 	for (int f = 0; f < o->size && kk < j->ntok; f++) {
 		int next = jskip(j, kk);
 		int v = kk + 1;
@@ -908,24 +749,84 @@ static int parse_labels(struct jctx *j, int obj, struct ctr_data *d)
 				return jerr(j, "out of memory");
 			}
 			struct ctr_label *old = NULL;
-			HASH_FIND_STR(d->label_index, key, old);
+			HASH_FIND_STR(l->index, key, old);
 			if (old) {
 				free(old->value);
 				old->value = val;
 				free(key);
-			} else if (d->nlabels < cap) {
-				struct ctr_label *l = &d->labels[d->nlabels++];
-				l->key = key;
-				l->value = val;
-				HASH_ADD_KEYPTR(hh, d->label_index, l->key, strlen(l->key), l);
-				if (l->hh.tbl == NULL)
-					return jerr(j, "out of memory"); /* freed with d */
+			} else if (l->n < cap) {
+				struct ctr_label *e = &l->v[l->n++];
+				e->key = key;
+				e->value = val;
+				HASH_ADD_KEYPTR(hh, l->index, e->key, strlen(e->key), e);
+				if (e->hh.tbl == NULL)
+					return jerr(j, "out of memory"); /* freed with the entry */
 			} else {
 				free(key);
 				free(val);
 			}
 		}
 		kk = next;
+	}
+	/* sort, then index the entries where they now are */
+	HASH_CLEAR(hh, l->index);
+	qsort(l->v, l->n, sizeof(*l->v), label_cmp);
+	for (size_t i = 0; i < l->n; i++) {
+		HASH_ADD_KEYPTR(hh, l->index, l->v[i].key, strlen(l->v[i].key), &l->v[i]);
+		if (l->v[i].hh.tbl == NULL)
+			return jerr(j, "out of memory");
+	}
+	return 0;
+}
+
+/* Health probes: "Healthcheck", "LivenessProbe", "ReadinessProbe" objects
+ * {"exe": ..., "args": [...]} (upstream's container_health_probe). Kept as
+ * the command line the fields show: exe and the args, space separated. */
+static int parse_probes(struct jctx *j, int cobj, struct ctr_data *d)
+{
+	static const char *const keys[SINSP_CONTAINER_PROBES] = {"Healthcheck", "LivenessProbe", "ReadinessProbe"};
+
+	for (size_t p = 0; p < SINSP_CONTAINER_PROBES; p++) {
+		int o = jmember(j, cobj, keys[p]);
+		if (o < 0 || j->tok[o].type != JSMN_OBJECT)
+			continue;
+		int exe = jmember(j, o, "exe"), args = jmember(j, o, "args");
+		if (exe < 0 || !jscalar(j, exe))
+			continue;
+		/* the output is never longer than the tokens' text plus a
+		 * separator per arg */
+		size_t cap = (size_t)(j->tok[exe].end - j->tok[exe].start) + 1;
+		if (args >= 0 && j->tok[args].type == JSMN_ARRAY)
+			cap += (size_t)(j->tok[args].end - j->tok[args].start) + 1;
+		char *s = malloc(cap), *a;
+		if (!s)
+			return jerr(j, "out of memory");
+		if (!(a = jstr(j, exe))) {
+			free(s);
+			return jerr(j, "out of memory");
+		}
+		size_t n = strlen(a);
+		memcpy(s, a, n);
+		free(a);
+		if (args >= 0 && j->tok[args].type == JSMN_ARRAY) {
+			for (int k = 0, e = args + 1; k < j->tok[args].size && e < j->ntok; k++) {
+				/* strings, numbers, booleans and null (as "") convert */
+				if (j->tok[e].type == JSMN_STRING || j->tok[e].type == JSMN_PRIMITIVE) {
+					if (!(a = jstr(j, e))) {
+						free(s);
+						return jerr(j, "out of memory");
+					}
+					size_t al = strlen(a);
+					s[n++] = ' ';
+					memcpy(s + n, a, al);
+					n += al;
+					free(a);
+				}
+				e = jskip(j, e);
+			}
+		}
+		s[n] = '\0';
+		d->probes[p] = s;
 	}
 	return 0;
 }
@@ -996,54 +897,16 @@ static bool is_ws(char c)
 static int parse_container(struct jctx *j, struct sinsp_container *c)
 {
 	int root = 0, cobj = -1;
-	int i_id = -1, i_type = -1, i_name = -1, i_image = -1, i_imageid = -1, i_repo = -1, i_tag = -1,
-	    i_digest = -1, i_priv = -1, i_mounts = -1, i_labels = -1, i_full = -1, i_ip = -1;
 	struct ctr_data *d = &c->d;
+	uint32_t u;
 
 	if (j->ntok < 1 || j->tok[root].type != JSMN_OBJECT)
 		return jerr(j, "not an object");
-	/* "container": last one wins, as jsoncpp */
-	for (int f = 0, kk = root + 1; f < j->tok[root].size && kk + 1 < j->ntok; f++) {
-		if (j->tok[kk].size == 1 && jkey_is(j, kk, "container"))
-			cobj = kk + 1;
-		kk = jskip(j, kk);
-	}
+	cobj = jmember(j, root, "container"); /* the last one wins, as jsoncpp */
 	if (cobj < 0 || j->tok[cobj].type != JSMN_OBJECT)
 		return jerr(j, "no \"container\" object");
 
-	for (int f = 0, kk = cobj + 1; f < j->tok[cobj].size && kk + 1 < j->ntok; f++) {
-		int v = kk + 1;
-		if (j->tok[kk].type == JSMN_STRING && j->tok[kk].size == 1) {
-			if (jkey_is(j, kk, "id"))
-				i_id = v;
-			else if (jkey_is(j, kk, "type"))
-				i_type = v;
-			else if (jkey_is(j, kk, "name"))
-				i_name = v;
-			else if (jkey_is(j, kk, "image"))
-				i_image = v;
-			else if (jkey_is(j, kk, "imageid"))
-				i_imageid = v;
-			else if (jkey_is(j, kk, "imagerepo"))
-				i_repo = v;
-			else if (jkey_is(j, kk, "imagetag"))
-				i_tag = v;
-			else if (jkey_is(j, kk, "imagedigest"))
-				i_digest = v;
-			else if (jkey_is(j, kk, "privileged"))
-				i_priv = v;
-			else if (jkey_is(j, kk, "Mounts"))
-				i_mounts = v;
-			else if (jkey_is(j, kk, "labels"))
-				i_labels = v;
-			else if (jkey_is(j, kk, "full_id"))
-				i_full = v;
-			else if (jkey_is(j, kk, "ip"))
-				i_ip = v;
-		}
-		kk = jskip(j, kk);
-	}
-
+	int i_id = jmember(j, cobj, "id");
 	if (i_id < 0 || !jscalar(j, i_id))
 		return jerr(j, "no container.id");
 	c->id = jstr(j, i_id);
@@ -1052,22 +915,67 @@ static int parse_container(struct jctx *j, struct sinsp_container *c)
 	if (!c->id[0])
 		return jerr(j, "empty container.id");
 
-	d->type = SINSP_CT_UNKNOWN;
-	if (i_type >= 0) {
-		uint32_t ty;
-		if (jget_u32(j, i_type, &ty))
-			d->type = ty;
+	/* strings: any scalar but null, as text (jsoncpp's asString) */
+	static const struct {
+		const char *key;
+		size_t off;
+	} strs[] = {
+		{"name", offsetof(struct ctr_data, name)},
+		{"image", offsetof(struct ctr_data, image)},
+		{"imageid", offsetof(struct ctr_data, imageid)},
+		{"imagerepo", offsetof(struct ctr_data, imagerepo)},
+		{"imagetag", offsetof(struct ctr_data, imagetag)},
+		{"imagedigest", offsetof(struct ctr_data, imagedigest)},
+		{"full_id", offsetof(struct ctr_data, full_id)},
+		{"ip", offsetof(struct ctr_data, ip)},
+		{"User", offsetof(struct ctr_data, user)},
+		{"pod_sandbox_id", offsetof(struct ctr_data, pod_sandbox_id)},
+		{"cni_json", offsetof(struct ctr_data, cni_json)},
+	};
+	for (size_t k = 0; k < sizeof(strs) / sizeof(strs[0]); k++)
+		if (jset_str(j, jmember(j, cobj, strs[k].key), (char **)((char *)d + strs[k].off)))
+			return jerr(j, "out of memory");
+	/* booleans: true/false or numbers; absent, null or other: false */
+	static const struct {
+		const char *key;
+		size_t off;
+	} bools[] = {
+		{"privileged", offsetof(struct ctr_data, privileged)},
+		{"host_pid", offsetof(struct ctr_data, host_pid)},
+		{"host_network", offsetof(struct ctr_data, host_network)},
+		{"host_ipc", offsetof(struct ctr_data, host_ipc)},
+		{"is_pod_sandbox", offsetof(struct ctr_data, is_pod_sandbox)},
+	};
+	for (size_t k = 0; k < sizeof(bools) / sizeof(bools[0]); k++) {
+		int v = jmember(j, cobj, bools[k].key);
+		bool b;
+		if (v >= 0 && jget_bool(j, v, &b))
+			*(bool *)((char *)d + bools[k].off) = b;
 	}
-	if (jset_str(j, i_name, &d->name) || jset_str(j, i_image, &d->image) ||
-	    jset_str(j, i_imageid, &d->imageid) || jset_str(j, i_repo, &d->imagerepo) ||
-	    jset_str(j, i_tag, &d->imagetag) || jset_str(j, i_digest, &d->imagedigest) ||
-	    jset_str(j, i_full, &d->full_id) || jset_str(j, i_ip, &d->ip))
-		return jerr(j, "out of memory");
-	if (i_priv >= 0 && jget_bool(j, i_priv, &d->privileged))
-		d->has_privileged = true;
-	if (i_mounts >= 0 && j->tok[i_mounts].type == JSMN_ARRAY && parse_mounts(j, i_mounts, d))
+
+	int v = jmember(j, cobj, "type");
+	d->type = v >= 0 && jget_u32(j, v, &u) ? u : SINSP_CT_UNKNOWN;
+	v = jmember(j, cobj, "lookup_state");
+	d->lookup_state = SINSP_CONTAINER_LOOKUP_SUCCESSFUL;
+	if (v >= 0 && jget_u32(j, v, &u) && u <= SINSP_CONTAINER_LOOKUP_FAILED)
+		d->lookup_state = (int)u;
+	v = jmember(j, cobj, "created_time");
+	if (v >= 0 && !jget_i64(j, v, &d->created_time))
+		d->created_time = 0;
+	struct in_addr a;
+	if (d->ip && inet_pton(AF_INET, d->ip, &a) == 1)
+		d->ipv4 = ntohl(a.s_addr);
+
+	v = jmember(j, cobj, "Mounts");
+	if (v >= 0 && j->tok[v].type == JSMN_ARRAY && parse_mounts(j, v, d))
 		return -1;
-	if (i_labels >= 0 && j->tok[i_labels].type == JSMN_OBJECT && parse_labels(j, i_labels, d))
+	v = jmember(j, cobj, "labels");
+	if (v >= 0 && j->tok[v].type == JSMN_OBJECT && parse_labels(j, v, &d->labels))
+		return -1;
+	v = jmember(j, cobj, "pod_sandbox_labels");
+	if (v >= 0 && j->tok[v].type == JSMN_OBJECT && parse_labels(j, v, &d->pod_labels))
+		return -1;
+	if (parse_probes(j, cobj, d))
 		return -1;
 	if (render_mounts(d))
 		return jerr(j, "out of memory");
@@ -1080,7 +988,7 @@ int sinsp_containers_add_json(struct sinsp_containers *t, const char *json, size
 	jsmn_parser p;
 	jsmntok_t *tok;
 	struct sinsp_container *c;
-	size_t start = 0;
+	size_t start = 0, keep;
 	int n, rc;
 	char msg[96];
 
@@ -1088,7 +996,11 @@ int sinsp_containers_add_json(struct sinsp_containers *t, const char *json, size
 		err[0] = '\0';
 	if (!t || (!json && len))
 		return jerr(&j, "bad arguments");
-	/* the event parameter ends with a NUL (and the JSON with a newline) */
+	/* the event parameter ends with a NUL (and the JSON with a newline):
+	 * the copy keeps the text as it came but for the NULs */
+	while (len > 0 && json[len - 1] == '\0')
+		len--;
+	keep = len;
 	while (len > 0 && (json[len - 1] == '\0' || is_ws(json[len - 1])))
 		len--;
 	if (len == 0)
@@ -1097,7 +1009,7 @@ int sinsp_containers_add_json(struct sinsp_containers *t, const char *json, size
 		snprintf(msg, sizeof(msg), "too big (%zu bytes, max %u)", len, (unsigned)SINSP_CONTAINER_JSON_MAX);
 		return jerr(&j, msg);
 	}
-	if (memchr(json, '\0', len))
+	if (memchr(json, '\0', keep))
 		return jerr(&j, "NUL byte inside");
 	if (json_depth(json, len, SINSP_CONTAINER_JSON_MAX_DEPTH) > SINSP_CONTAINER_JSON_MAX_DEPTH)
 		return jerr(&j, "nested too deep");
@@ -1143,11 +1055,108 @@ int sinsp_containers_add_json(struct sinsp_containers *t, const char *json, size
 	}
 	rc = parse_container(&j, c);
 	free(tok);
+	if (!rc && !(c->d.json = malloc(keep + 1)))
+		rc = jerr(&j, "out of memory");
 	if (rc) {
 		ctr_free(c);
 		return -1;
 	}
+	memcpy(c->d.json, json, keep);
+	c->d.json[keep] = '\0';
+	c->d.json_len = keep;
+	c->d.bytes = entry_bytes(c);
 	return table_put(t, c, err, errlen);
+}
+
+/* ---- JSON for the entries of PPME_CONTAINER_E ---- */
+
+struct sbuf {
+	char *p;
+	size_t n, cap;
+	bool oom;
+};
+
+static void sb_put(struct sbuf *b, const char *s, size_t n)
+{
+	if (b->oom)
+		return;
+	if (b->n + n + 1 > b->cap) {
+		size_t ncap = (b->n + n + 1) * 2;
+		char *np = realloc(b->p, ncap);
+		if (!np) {
+			b->oom = true;
+			return;
+		}
+		b->p = np;
+		b->cap = ncap;
+	}
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+	b->p[b->n] = '\0';
+}
+
+static void sb_cstr(struct sbuf *b, const char *s)
+{
+	sb_put(b, s, strlen(s));
+}
+
+/* "s" as a JSON string: quotes, backslashes and control chars escaped,
+ * other bytes as they are. */
+static void sb_jstr(struct sbuf *b, const char *s)
+{
+	char esc[8];
+
+	sb_put(b, "\"", 1);
+	for (const char *r = s ? s : ""; *r; r++) {
+		unsigned char ch = (unsigned char)*r;
+		if (ch == '"' || ch == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)ch;
+			sb_put(b, esc, 2);
+		} else if (ch < 0x20) {
+			snprintf(esc, sizeof(esc), "\\u%04x", ch);
+			sb_put(b, esc, 6);
+		} else {
+			sb_put(b, r, 1);
+		}
+	}
+	sb_put(b, "\"", 1);
+}
+
+int sinsp_containers_add_basic(struct sinsp_containers *t, const char *id, uint32_t type, const char *name,
+			       const char *image)
+{
+	struct sbuf b = {0};
+	char num[32];
+	int rc;
+
+	if (!t || !id || !id[0] || strlen(id) > SINSP_CONTAINER_STR_MAX ||
+	    (name && strlen(name) > SINSP_CONTAINER_STR_MAX) || (image && strlen(image) > SINSP_CONTAINER_STR_MAX))
+		return -1;
+	/* what upstream's container_to_json() writes for such an entry (its
+	 * defaults for the rest), keys in the order of its writer */
+	sb_cstr(&b, "{\"container\":{\"Mounts\":[],\"User\":\"\",\"cni_json\":\"\",\"cpu_period\":100000,"
+		    "\"cpu_quota\":0,\"cpu_shares\":1024,\"cpuset_cpu_count\":0,\"created_time\":0,\"env\":[],"
+		    "\"full_id\":\"\",\"host_ipc\":false,\"host_network\":false,\"host_pid\":false,\"id\":");
+	sb_jstr(&b, id);
+	sb_cstr(&b, ",\"image\":");
+	sb_jstr(&b, image);
+	sb_cstr(&b, ",\"imagedigest\":\"\",\"imageid\":\"\",\"imagerepo\":\"\",\"imagetag\":\"\",\"ip\":\"0.0.0.0\","
+		    "\"is_pod_sandbox\":false,\"labels\":null,\"lookup_state\":1,\"memory_limit\":0,"
+		    "\"metadata_deadline\":0,\"name\":");
+	sb_jstr(&b, name);
+	snprintf(num, sizeof(num), "%u", (unsigned)type);
+	sb_cstr(&b, ",\"pod_sandbox_id\":\"\",\"pod_sandbox_labels\":null,\"port_mappings\":[],\"privileged\":false,"
+		    "\"swap_limit\":0,\"type\":");
+	sb_cstr(&b, num);
+	sb_cstr(&b, "}}\n");
+	if (b.oom) {
+		free(b.p);
+		return -1;
+	}
+	rc = sinsp_containers_add_json(t, b.p, b.n, NULL, 0);
+	free(b.p);
+	return rc;
 }
 
 /* ---- accessors ---------------------------------------------------------- */
@@ -1172,53 +1181,82 @@ const char *sinsp_container_type_str(const struct sinsp_container *c)
 	return c ? sinsp_container_type_name(c->d.type) : NULL;
 }
 
-const char *sinsp_container_name(const struct sinsp_container *c)
+const char *sinsp_container_json(const struct sinsp_container *c, size_t *len)
 {
-	return c ? nz(c->d.name) : NULL;
+	if (len)
+		*len = c ? c->d.json_len : 0;
+	return c ? c->d.json : NULL;
 }
 
-const char *sinsp_container_image(const struct sinsp_container *c)
+#define STR_ACCESSOR(fn, member)                                                                                   \
+	const char *fn(const struct sinsp_container *c)                                                            \
+	{                                                                                                          \
+		return c ? nz(c->d.member) : NULL;                                                                 \
+	}
+
+STR_ACCESSOR(sinsp_container_name, name)
+STR_ACCESSOR(sinsp_container_image, image)
+STR_ACCESSOR(sinsp_container_image_id, imageid)
+STR_ACCESSOR(sinsp_container_image_repo, imagerepo)
+STR_ACCESSOR(sinsp_container_image_tag, imagetag)
+STR_ACCESSOR(sinsp_container_image_digest, imagedigest)
+STR_ACCESSOR(sinsp_container_full_id, full_id)
+STR_ACCESSOR(sinsp_container_ip, ip)
+STR_ACCESSOR(sinsp_container_user, user)
+STR_ACCESSOR(sinsp_container_pod_sandbox_id, pod_sandbox_id)
+STR_ACCESSOR(sinsp_container_cni_json, cni_json)
+
+uint32_t sinsp_container_ipv4(const struct sinsp_container *c)
 {
-	return c ? nz(c->d.image) : NULL;
+	return c ? c->d.ipv4 : 0;
 }
 
-const char *sinsp_container_image_id(const struct sinsp_container *c)
+int64_t sinsp_container_created_time(const struct sinsp_container *c)
 {
-	return c ? nz(c->d.imageid) : NULL;
+	return c ? c->d.created_time : 0;
 }
 
-const char *sinsp_container_image_repo(const struct sinsp_container *c)
+int sinsp_container_lookup_state(const struct sinsp_container *c)
 {
-	return c ? nz(c->d.imagerepo) : NULL;
+	return c ? c->d.lookup_state : -1;
 }
 
-const char *sinsp_container_image_tag(const struct sinsp_container *c)
+int sinsp_container_is_pod_sandbox(const struct sinsp_container *c)
 {
-	return c ? nz(c->d.imagetag) : NULL;
+	return c ? c->d.is_pod_sandbox : -1;
 }
 
-const char *sinsp_container_image_digest(const struct sinsp_container *c)
+/* upstream: known only for the docker-compatible types */
+static int known_flag(const struct sinsp_container *c, bool v)
 {
-	return c ? nz(c->d.imagedigest) : NULL;
-}
-
-const char *sinsp_container_full_id(const struct sinsp_container *c)
-{
-	return c ? nz(c->d.full_id) : NULL;
-}
-
-const char *sinsp_container_ip(const struct sinsp_container *c)
-{
-	return c ? nz(c->d.ip) : NULL;
+	if (!c || !sinsp_container_type_docker_compatible(c->d.type))
+		return -1;
+	return v ? 1 : 0;
 }
 
 int sinsp_container_privileged(const struct sinsp_container *c)
 {
-	if (!c)
-		return -1;
-	if (c->d.has_privileged)
-		return c->d.privileged ? 1 : 0;
-	return docker_compatible(c->d.type) ? 0 : -1;
+	return c ? known_flag(c, c->d.privileged) : -1;
+}
+
+int sinsp_container_host_pid(const struct sinsp_container *c)
+{
+	return c ? known_flag(c, c->d.host_pid) : -1;
+}
+
+int sinsp_container_host_network(const struct sinsp_container *c)
+{
+	return c ? known_flag(c, c->d.host_network) : -1;
+}
+
+int sinsp_container_host_ipc(const struct sinsp_container *c)
+{
+	return c ? known_flag(c, c->d.host_ipc) : -1;
+}
+
+const char *sinsp_container_probe(const struct sinsp_container *c, unsigned which)
+{
+	return c && which < SINSP_CONTAINER_PROBES ? c->d.probes[which] : NULL;
 }
 
 const char *sinsp_container_mounts(const struct sinsp_container *c)
@@ -1254,30 +1292,55 @@ int sinsp_container_mount_get(const struct sinsp_container *c, size_t idx, const
 	return 0;
 }
 
+static const char *set_find(const struct label_set *l, const char *key)
+{
+	struct ctr_label *e = NULL;
+
+	if (!key)
+		return NULL;
+	HASH_FIND_STR(l->index, key, e);
+	return e ? e->value : NULL;
+}
+
+static int set_get(const struct label_set *l, size_t idx, const char **key, const char **value)
+{
+	if (idx >= l->n)
+		return -1;
+	if (key)
+		*key = l->v[idx].key;
+	if (value)
+		*value = l->v[idx].value;
+	return 0;
+}
+
 const char *sinsp_container_label(const struct sinsp_container *c, const char *key)
 {
-	struct ctr_label *l = NULL;
-
-	if (!c || !key)
-		return NULL;
-	HASH_FIND_STR(c->d.label_index, key, l);
-	return l ? l->value : NULL;
+	return c ? set_find(&c->d.labels, key) : NULL;
 }
 
 size_t sinsp_container_label_count(const struct sinsp_container *c)
 {
-	return c ? c->d.nlabels : 0;
+	return c ? c->d.labels.n : 0;
 }
 
 int sinsp_container_label_get(const struct sinsp_container *c, size_t idx, const char **key, const char **value)
 {
-	if (!c || idx >= c->d.nlabels)
-		return -1;
-	if (key)
-		*key = c->d.labels[idx].key;
-	if (value)
-		*value = c->d.labels[idx].value;
-	return 0;
+	return c ? set_get(&c->d.labels, idx, key, value) : -1;
+}
+
+const char *sinsp_container_pod_label(const struct sinsp_container *c, const char *key)
+{
+	return c ? set_find(&c->d.pod_labels, key) : NULL;
+}
+
+size_t sinsp_container_pod_label_count(const struct sinsp_container *c)
+{
+	return c ? c->d.pod_labels.n : 0;
+}
+
+int sinsp_container_pod_label_get(const struct sinsp_container *c, size_t idx, const char **key, const char **value)
+{
+	return c ? set_get(&c->d.pod_labels, idx, key, value) : -1;
 }
 
 const char *sinsp_container_k8s_pod_name(const struct sinsp_container *c)

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sinsp_int.h"
 
@@ -120,6 +121,7 @@ static int put_thread(struct dctx *c, const struct sinsp_thread *t)
 	if (p) {
 		I(SCAP_TI_PIDNS_INIT_START_TS, p->pidns_start);
 		I(SCAP_TI_EXE_UPPER_LAYER, p->exe_upper_layer);
+		I(SCAP_TI_EXE_LOWER_LAYER, p->exe_lower_layer);
 		I(SCAP_TI_EXE_INO_CTIME, p->exe_ino_ctime);
 		I(SCAP_TI_EXE_INO_MTIME, p->exe_ino_mtime);
 		S(SCAP_TI_EXE, p->exe, strlen(nz(p->exe)));
@@ -138,7 +140,7 @@ static int put_thread(struct dctx *c, const struct sinsp_thread *t)
 		static const enum scap_tinfo_field kept[] = {
 			SCAP_TI_FDLIMIT, SCAP_TI_FLAGS, SCAP_TI_VMSIZE_KB, SCAP_TI_VMRSS_KB, SCAP_TI_VMSWAP_KB,
 			SCAP_TI_PFMAJOR, SCAP_TI_PFMINOR, SCAP_TI_EXE_WRITABLE, SCAP_TI_EXE_INO,
-			SCAP_TI_EXE_FROM_MEMFD, SCAP_TI_EXE_LOWER_LAYER,
+			SCAP_TI_EXE_FROM_MEMFD,
 		};
 		for (size_t k = 0; k < sizeof(kept) / sizeof(kept[0]); k++)
 			I(kept[k], scap_tinfo_int(r, kept[k]));
@@ -352,6 +354,27 @@ static int build(struct dctx *c)
 	return c->nomem ? SCAP_ERR_NOMEM : 0;
 }
 
+/* The containers known now, as container events right after the metadata
+ * (upstream's dump_containers()), so that a capture cut mid-stream keeps
+ * them. Their time is the last event's. */
+static int write_containers(sinsp_t *s, scap_dumper_t *d, char *errbuf)
+{
+	size_t cur = 0;
+
+	for (const struct sinsp_container *c; (c = sinsp_containers_next(s->containers, &cur));) {
+		scap_evt_t *e = sinsp_ctr_mgr_event_for(c, s->last_ts);
+		int rc = e ? scap_dump_write(d, e) : SCAP_ERR_NOMEM;
+		scap_evt_free(e);
+		if (rc < 0) {
+			if (errbuf)
+				snprintf(errbuf, SCAP_ERRBUF_SIZE, "sinsp_dump_open: container %.64s: %.160s",
+					 sinsp_container_id(c), e ? scap_dump_geterr(d) : "out of memory");
+			return -1;
+		}
+	}
+	return 0;
+}
+
 SCAP_EXPORT scap_dumper_t *sinsp_dump_open(sinsp_t *s, const char *path, const struct scap_dump_opts *opts,
 					   char *errbuf)
 {
@@ -381,6 +404,11 @@ SCAP_EXPORT scap_dumper_t *sinsp_dump_open(sinsp_t *s, const char *path, const s
 				 scap_meta_geterr(c.b)[0] ? scap_meta_geterr(c.b) : "out of memory");
 	} else {
 		d = scap_dump_open_meta(s->h, path, &o, c.b, errbuf);
+	}
+	if (d && write_containers(s, d, errbuf) < 0) {
+		scap_dump_close(d, NULL);
+		unlink(path);
+		d = NULL;
 	}
 	pset_free(&c.threads);
 	pset_free(&c.procs);

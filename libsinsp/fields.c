@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The state fields (proc., thread., fd., user., group., container., k8s.),
- * registered with a libfilter registry as a provider. */
+/* The state fields (proc., thread., fd., user., group.), registered with a
+ * libfilter registry as a provider; the container. and k8s. fields are a
+ * provider of their own (container_fields.c), registered along. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <fnmatch.h>
@@ -12,16 +13,14 @@
 enum fid {
 	P_PID, P_PPID, P_VPID, P_NAME, P_EXE, P_EXEPATH, P_CMDLINE, P_ARGS, P_CWD, P_TTY, P_SID, P_VPGID,
 	P_LOGINUID, P_PNAME, P_PCMDLINE, P_PEXE, P_PEXEPATH, P_ANAME, P_APID, P_DURATION, P_IS_PLACEHOLDER,
-	P_AEXE, P_AEXEPATH, P_SNAME, P_ENV, P_IS_EXE_UPPER_LAYER, P_IS_EXE_WRITABLE, P_IS_EXE_FROM_MEMFD, P_IS_SID_LEADER,
+	P_AEXE, P_AEXEPATH, P_SNAME, P_ENV, P_IS_EXE_UPPER_LAYER, P_IS_EXE_LOWER_LAYER, P_IS_EXE_WRITABLE, P_IS_EXE_FROM_MEMFD, P_IS_SID_LEADER,
 	P_IS_VPGID_LEADER, P_EXE_INO_CTIME, P_EXE_INO_MTIME,
 	P_EXE_INO_CTIME_DUR, T_TID, T_VTID, T_ISMAIN, T_CAP_PERMITTED, T_CAP_EFFECTIVE, T_CAP_INHERITABLE,
 	FD_NUM, FD_TYPE, FD_TYPECHAR, FD_NAME, FD_NAMERAW, FD_DIRECTORY, FD_FILENAME, FD_SIP, FD_CIP, FD_SPORT,
 	FD_CPORT, FD_LIP, FD_RIP, FD_LPORT, FD_RPORT, FD_IP, FD_PORT, FD_L4PROTO, FD_SOCKFAMILY, FD_IS_SERVER,
 	FD_NET, FD_CNET, FD_SNET, FD_LNET, FD_RNET, FD_CONNECTED, FD_NAME_CHANGED, FD_SIP_NAME, FD_CIP_NAME,
-	FD_LIP_NAME, FD_RIP_NAME, FD_INO,
+	FD_LIP_NAME, FD_RIP_NAME, FD_INO, FD_IS_UPPER_LAYER, FD_IS_LOWER_LAYER,
 	U_UID, U_NAME, U_HOME, U_SHELL, U_LOGINUID, U_LOGINNAME, G_GID, G_NAME,
-	C_ID, C_NAME, C_IMAGE, C_REPO, C_TAG, C_DIGEST, C_TYPE, C_PRIVILEGED, C_MOUNTS, C_MOUNT_DEST,
-	C_MOUNT_SOURCE, C_START_TS, C_INFO, K_POD, K_NS,
 };
 
 static const struct {
@@ -64,6 +63,8 @@ static const struct {
 	 "environment as NAME=value pairs separated by spaces; proc.env[NAME] is one variable's value"},
 	{"proc.is_exe_upper_layer", FILTER_T_BOOL, 0, P_IS_EXE_UPPER_LAYER,
 	 "true if the executable is in the upper layer of an overlay file system"},
+	{"proc.is_exe_lower_layer", FILTER_T_BOOL, 0, P_IS_EXE_LOWER_LAYER,
+	 "true if the executable is in a lower layer of an overlay file system"},
 	{"proc.is_exe_writable", FILTER_T_BOOL, 0, P_IS_EXE_WRITABLE,
 	 "true if the executable file is writable by the process's user"},
 	{"proc.is_exe_from_memfd", FILTER_T_BOOL, 0, P_IS_EXE_FROM_MEMFD,
@@ -114,6 +115,10 @@ static const struct {
 	{"fd.lip.name", FILTER_T_STRING, 0, FD_LIP_NAME, "domain name of the local IP: always <NA> (no DNS table)"},
 	{"fd.rip.name", FILTER_T_STRING, 0, FD_RIP_NAME, "domain name of the remote IP: always <NA> (no DNS table)"},
 	{"fd.ino", FILTER_T_UINT64, 0, FD_INO, "inode number, when known"},
+	{"fd.is_upper_layer", FILTER_T_BOOL, 0, FD_IS_UPPER_LAYER,
+	 "true if the fd is of a file in the upper layer of an overlay file system (as its open saw it)"},
+	{"fd.is_lower_layer", FILTER_T_BOOL, 0, FD_IS_LOWER_LAYER,
+	 "true if the fd is of a file in a lower layer of an overlay file system (as its open saw it)"},
 	{"user.uid", FILTER_T_UINT64, 0, U_UID, "user id of the thread"},
 	{"user.name", FILTER_T_STRING, 0, U_NAME, "user name"},
 	{"user.homedir", FILTER_T_STRING, 0, U_HOME, "home directory of the user"},
@@ -122,27 +127,6 @@ static const struct {
 	{"user.loginname", FILTER_T_STRING, 0, U_LOGINNAME, "name of the login user"},
 	{"group.gid", FILTER_T_UINT64, 0, G_GID, "group id of the thread"},
 	{"group.name", FILTER_T_STRING, 0, G_NAME, "group name"},
-	{"container.id", FILTER_T_STRING, 0, C_ID, "container id (12 hex characters), or host"},
-	{"container.name", FILTER_T_STRING, 0, C_NAME, "container name, or host"},
-	{"container.image", FILTER_T_STRING, 0, C_IMAGE, "container image"},
-	{"container.image.repository", FILTER_T_STRING, 0, C_REPO, "container image repository"},
-	{"container.image.tag", FILTER_T_STRING, 0, C_TAG, "container image tag"},
-	{"container.image.digest", FILTER_T_STRING, 0, C_DIGEST, "container image digest"},
-	{"container.type", FILTER_T_STRING, 0, C_TYPE, "container runtime: docker, containerd, cri-o, podman, ..."},
-	{"container.privileged", FILTER_T_BOOL, 0, C_PRIVILEGED, "true for a privileged container"},
-	{"container.mounts", FILTER_T_STRING, 0, C_MOUNTS,
-	 "mounts as source:destination:mode:rw:propagation, comma separated"},
-	{"container.mount.dest", FILTER_T_STRING, FILTER_FIELD_ARG_REQUIRED, C_MOUNT_DEST,
-	 "destination of a mount: [N] the N-th mount, or [glob] the first mount whose source matches"},
-	{"container.mount.source", FILTER_T_STRING, FILTER_FIELD_ARG_REQUIRED, C_MOUNT_SOURCE,
-	 "source of a mount: [N] the N-th mount, or [glob] the first mount whose destination matches"},
-	{"container.start_ts", FILTER_T_ABSTIME, 0, C_START_TS,
-	 "start of the container (its pid namespace's init process), ns since the epoch"},
-	{"container.info", FILTER_T_STRING, 0, C_INFO,
-	 "container_id=<container.id> container_name=<container.name>: what Falco substitutes for %container.info "
-	 "in rule outputs by default (a Falco engine placeholder, not a libsinsp field upstream)"},
-	{"k8s.pod.name", FILTER_T_STRING, 0, K_POD, "Kubernetes pod name (from the container labels)"},
-	{"k8s.ns.name", FILTER_T_STRING, 0, K_NS, "Kubernetes namespace (from the container labels)"},
 };
 
 static void out_cstr(filter_out_t *out, const char *s)
@@ -303,6 +287,12 @@ static int fd_field(sinsp_t *s, const struct sinsp_evt *e, uint32_t id, filter_o
 		if (f->ino)
 			filter_out_u64(out, f->ino);
 		break;
+	case FD_IS_UPPER_LAYER:
+		filter_out_bool(out, (f->open_flags & PPM_FD_UPPER_LAYER) != 0);
+		break;
+	case FD_IS_LOWER_LAYER:
+		filter_out_bool(out, (f->open_flags & PPM_FD_LOWER_LAYER) != 0);
+		break;
 	case FD_CONNECTED:
 		if (is_ip(f))
 			filter_out_bool(out, (f->role == ROLE_CLIENT && f->sport) || (f->role == ROLE_SERVER && f->cport));
@@ -363,67 +353,6 @@ static int fd_field(sinsp_t *s, const struct sinsp_evt *e, uint32_t id, filter_o
 	return 0;
 }
 
-static int container_field(sinsp_t *s, const struct sinsp_thread *t, uint32_t id, const filter_fieldref_t *ref,
-			   filter_out_t *out)
-{
-	const char *cid = sinsp_thread_container_id(t);
-	bool host = !strcmp(cid, "host");
-	const struct sinsp_container *c = host ? NULL : sinsp_containers_find(s->containers, cid);
-
-	switch (id) {
-	case C_ID: out_cstr(out, cid); break;
-	case C_NAME: out_cstr(out, host ? "host" : c ? sinsp_container_name(c) : NULL); break;
-	case C_TYPE:
-		if (!host)
-			out_cstr(out, c ? sinsp_container_type_str(c) : sinsp_container_type_name(t->p->container_type));
-		break;
-	case C_IMAGE: if (c) out_cstr(out, sinsp_container_image(c)); break;
-	case C_REPO: if (c) out_cstr(out, sinsp_container_image_repo(c)); break;
-	case C_TAG: if (c) out_cstr(out, sinsp_container_image_tag(c)); break;
-	case C_DIGEST: if (c) out_cstr(out, sinsp_container_image_digest(c)); break;
-	case C_PRIVILEGED: {
-		int priv = c ? sinsp_container_privileged(c) : -1;
-		if (priv >= 0)
-			filter_out_bool(out, priv);
-		break;
-	}
-	case C_MOUNTS: if (c) out_cstr(out, sinsp_container_mounts(c)); break;
-	case C_MOUNT_DEST:
-	case C_MOUNT_SOURCE: {
-		size_t alen;
-		const char *arg = filter_fieldref_arg(ref, &alen);
-		int64_t want = filter_fieldref_argnum(ref);
-		for (size_t i = 0; c && arg && i < sinsp_container_mount_count(c); i++) {
-			const char *src, *dst;
-			if (sinsp_container_mount_get(c, i, &src, &dst, NULL, NULL, NULL) < 0)
-				break;
-			const char *key = id == C_MOUNT_DEST ? src : dst;
-			if (want >= 0 ? (int64_t)i == want : fnmatch(arg, key, 0) == 0) {
-				out_cstr(out, id == C_MOUNT_DEST ? dst : src);
-				break;
-			}
-		}
-		break;
-	}
-	case C_INFO: {
-		const char *name = host ? "host" : c ? sinsp_container_name(c) : NULL;
-		int n = snprintf(s->scratch, sizeof(s->scratch), "container_id=%s container_name=%s", cid,
-				 name ? name : "<NA>");
-		if (n > 0)
-			filter_out_str(out, s->scratch, (size_t)n < sizeof(s->scratch) ? (size_t)n : sizeof(s->scratch) - 1);
-		break;
-	}
-	case C_START_TS:
-		if (!host && t->p->pidns_start)
-			filter_out_u64(out, t->p->pidns_start);
-		break;
-	case K_POD: if (c) out_cstr(out, sinsp_container_k8s_pod_name(c)); break;
-	case K_NS: if (c) out_cstr(out, sinsp_container_k8s_ns_name(c)); break;
-	default: break;
-	}
-	return 0;
-}
-
 static int extract(void *pctx, uint32_t id, const filter_fieldref_t *ref, const filter_evtctx_t *ev,
 		   filter_out_t *out)
 {
@@ -431,7 +360,7 @@ static int extract(void *pctx, uint32_t id, const filter_fieldref_t *ref, const 
 	const struct sinsp_evt *e = filter_evtctx_user(ev);
 	if (!s || !e || e->s != s)
 		return 0; /* not a sinsp event of this handle: nothing available */
-	if (id >= FD_NUM && id <= FD_INO)
+	if (id >= FD_NUM && id <= FD_IS_LOWER_LAYER)
 		return fd_field(s, e, id, out);
 	const struct sinsp_thread *t = e->thread;
 	if (!t || !t->p)
@@ -538,6 +467,7 @@ static int extract(void *pctx, uint32_t id, const filter_fieldref_t *ref, const 
 		break;
 	}
 	case P_IS_EXE_UPPER_LAYER: filter_out_bool(out, p->exe_upper_layer); break;
+	case P_IS_EXE_LOWER_LAYER: filter_out_bool(out, p->exe_lower_layer); break;
 	case P_IS_EXE_WRITABLE: filter_out_bool(out, p->exe_writable); break;
 	case P_IS_EXE_FROM_MEMFD: filter_out_bool(out, p->exe_from_memfd); break;
 	case P_IS_SID_LEADER: if (t->sid >= 0 && t->vpid >= 0) filter_out_bool(out, t->sid == t->vpid); break;
@@ -584,7 +514,7 @@ static int extract(void *pctx, uint32_t id, const filter_fieldref_t *ref, const 
 		break;
 	}
 	default:
-		return container_field(s, t, id, ref, out);
+		break;
 	}
 	return 0;
 }
@@ -608,5 +538,5 @@ SCAP_EXPORT int sinsp_add_fields(sinsp_t *s, filter_registry_t *reg)
 		if (rc < 0)
 			return rc;
 	}
-	return SCAP_OK;
+	return sinsp_container_add_fields(s, reg);
 }

@@ -19,7 +19,7 @@ static const char *const pnames[PN_MAX] = {
 	"cgroups", "uid", "gid", "vtid", "vpid", "loginuid", "tty", "vpgid", "pgid", "trusted_exepath", "euid",
 	"egid", "oldfd", "newfd", "cmd", "fd1", "fd2", "ino", "domain", "type", "proto", "tuple", "addr", "option",
 	"arg2_str", "json", "id", "image", "home", "shell", "filename", "pathname", "env", "cap_inheritable",
-	"cap_permitted", "cap_effective", "exe_ino_ctime", "exe_ino_mtime", "pidns_init_start_ts",
+	"cap_permitted", "cap_effective", "exe_ino_ctime", "exe_ino_mtime", "pidns_init_start_ts", "creat_flags",
 };
 
 enum handler {
@@ -52,6 +52,8 @@ static const struct {
 #define PPM_CL_CLONE_FILES (1u << 0)
 #define PPM_CL_CLONE_THREAD (1u << 13)
 #define PPM_O_DIRECTORY (1u << 10)
+#define PPM_FD_UPPER_LAYER_CREAT (1u << 0) /* creat's creat_flags */
+#define PPM_FD_LOWER_LAYER_CREAT (1u << 1)
 #define PPM_AF_UNIX 1
 #define PPM_AF_INET 2
 #define PPM_AF_INET6 10
@@ -377,6 +379,7 @@ static struct sproc *proc_clone(sinsp_t *s, const struct sproc *from)
 	p->exe_ino_ctime = from->exe_ino_ctime;
 	p->exe_ino_mtime = from->exe_ino_mtime;
 	p->exe_upper_layer = from->exe_upper_layer;
+	p->exe_lower_layer = from->exe_lower_layer;
 	p->exe_writable = from->exe_writable;
 	p->exe_from_memfd = from->exe_from_memfd;
 	p->pidns_start = from->pidns_start;
@@ -528,18 +531,19 @@ const struct suser *sinsp_find_group(const sinsp_t *s, uint32_t gid)
 /* ---- containers ---- */
 void sinsp_resolve_container(sinsp_t *s, struct sproc *p)
 {
-	(void)s;
 	if (p->container_done)
 		return;
 	int type = 0;
-	char id[64];
-	if (p->cgroups && sinsp_container_id_from_cgroups(p->cgroups, p->cgroups_len, id, sizeof(id), &type) == 1) {
-		snprintf(p->container_id, sizeof(p->container_id), "%.12s", id);
-		p->container_type = (uint8_t)type;
-	} else {
-		snprintf(p->container_id, sizeof(p->container_id), "host");
-	}
+	char id[SINSP_CONTAINER_ID_MAX], full[SINSP_CONTAINER_ID_MAX];
 	p->container_done = true;
+	if (!p->cgroups || sinsp_container_match_cgroups(p->cgroups, p->cgroups_len, id, sizeof(id), full,
+							 sizeof(full), &type) != 1) {
+		snprintf(p->container_id, sizeof(p->container_id), "host");
+		return;
+	}
+	memcpy(p->container_id, id, sizeof(p->container_id)); /* both SINSP_CONTAINER_ID_MAX */
+	p->container_type = (uint8_t)type;
+	sinsp_ctr_mgr_seen(s, p->container_id, full, type, s->last_ts);
 }
 
 /* ---- the capture's metadata ---- */
@@ -605,6 +609,7 @@ void sinsp_load_metadata(sinsp_t *s)
 			p->exe_ino_ctime = (uint64_t)scap_tinfo_int(ti, SCAP_TI_EXE_INO_CTIME);
 			p->exe_ino_mtime = (uint64_t)scap_tinfo_int(ti, SCAP_TI_EXE_INO_MTIME);
 			p->exe_upper_layer = scap_tinfo_int(ti, SCAP_TI_EXE_UPPER_LAYER) != 0;
+			p->exe_lower_layer = scap_tinfo_int(ti, SCAP_TI_EXE_LOWER_LAYER) != 0;
 			p->exe_writable = scap_tinfo_int(ti, SCAP_TI_EXE_WRITABLE) != 0;
 			p->exe_from_memfd = scap_tinfo_int(ti, SCAP_TI_EXE_FROM_MEMFD) != 0;
 			p->pidns_start = (uint64_t)scap_tinfo_int(ti, SCAP_TI_PIDNS_INIT_START_TS);
@@ -665,6 +670,10 @@ struct sproc *sinsp_add_scanned_thread(sinsp_t *s, const struct sinsp_scanned *s
 	t->gid = st->gid;
 	t->loginuid = st->loginuid;
 	t->tty = st->tty;
+	t->cap_inh = st->cap_inh;
+	t->cap_perm = st->cap_perm;
+	t->cap_eff = st->cap_eff;
+	t->caps_known = st->caps_known;
 	set_comm(t, st->comm, strlen(st->comm));
 	struct sinsp_thread *main = st->tid != st->pid ? sinsp_get_thread(s, st->pid, false) : NULL;
 	if (main && main->p && !t->p) {
@@ -805,6 +814,7 @@ static void on_clone(sinsp_t *s, struct sinsp_evt *e)
 #define PPM_EXE_WRITABLE 1u /* execve_flags (event-schema.json) */
 #define PPM_EXE_UPPER_LAYER 2u
 #define PPM_EXE_FROM_MEMFD 4u
+#define PPM_EXE_LOWER_LAYER 8u
 
 static void on_execve(sinsp_t *s, struct sinsp_evt *e)
 {
@@ -856,6 +866,7 @@ static void on_execve(sinsp_t *s, struct sinsp_evt *e)
 	uint32_t xflags;
 	if (s->pidx[scap_evt_type(e->evt)][PN_FLAGS] >= 0 && pu32(s, e, PN_FLAGS, &xflags)) {
 		p->exe_upper_layer = (xflags & PPM_EXE_UPPER_LAYER) != 0;
+		p->exe_lower_layer = (xflags & PPM_EXE_LOWER_LAYER) != 0;
 		p->exe_writable = (xflags & PPM_EXE_WRITABLE) != 0;
 		p->exe_from_memfd = (xflags & PPM_EXE_FROM_MEMFD) != 0;
 	}
@@ -887,8 +898,12 @@ static void on_open(sinsp_t *s, struct sinsp_evt *e)
 	if (!p || fd < 0 || !(scap_evt_type(e->evt) & 1) /* enter */)
 		return;
 	bool have_name = pstr(s, e, PN_NAME, &name, &nlen) || pstr(s, e, PN_PATH, &name, &nlen);
-	uint32_t flags = 0;
+	uint32_t flags = 0, cflags;
 	pu32(s, e, PN_FLAGS, &flags);
+	/* creat has no flags: its overlay layer comes in creat_flags */
+	if (pu32(s, e, PN_CREAT_FLAGS, &cflags))
+		flags |= (cflags & PPM_FD_UPPER_LAYER_CREAT) ? PPM_FD_UPPER_LAYER
+			 : (cflags & PPM_FD_LOWER_LAYER_CREAT) ? PPM_FD_LOWER_LAYER : 0;
 	/* relative to cwd or to dirfd */
 	const char *dir = p->cwd ? p->cwd : "";
 	size_t dlen = strlen(dir);
@@ -1148,11 +1163,13 @@ static void on_chdir(sinsp_t *s, struct sinsp_evt *e, bool by_fd)
 
 static void on_container(sinsp_t *s, struct sinsp_evt *e)
 {
-	char err[128];
 	const char *str, *id, *name, *image;
 	uint32_t len, ilen, nlen, imlen, type = 0;
+	/* the event describes that container: its fields have values on it */
 	if (pstr(s, e, PN_JSON, &str, &len)) {
-		sinsp_containers_add_json(s->containers, str, len, err, sizeof(err));
+		if (sinsp_ctr_mgr_add_json(s, str, len, scap_evt_ts(e->evt), s->cur_ctr_id, sizeof(s->cur_ctr_id)) == 0 &&
+		    s->cur_ctr_id[0])
+			e->ctr_id = s->cur_ctr_id;
 	} else if (pstr(s, e, PN_ID, &id, &ilen)) {
 		char bid[128], bname[256], bimage[512];
 		snprintf(bid, sizeof(bid), "%.*s", (int)ilen, id);
@@ -1161,7 +1178,10 @@ static void on_container(sinsp_t *s, struct sinsp_evt *e)
 		if (!pstr(s, e, PN_IMAGE, &image, &imlen)) { image = ""; imlen = 0; }
 		snprintf(bname, sizeof(bname), "%.*s", (int)nlen, name);
 		snprintf(bimage, sizeof(bimage), "%.*s", (int)imlen, image);
-		sinsp_containers_add_basic(s->containers, bid, type, bname, bimage);
+		if (sinsp_containers_add_basic(s->containers, bid, type, bname, bimage) == 0) {
+			snprintf(s->cur_ctr_id, sizeof(s->cur_ctr_id), "%.64s", bid);
+			e->ctr_id = s->cur_ctr_id;
+		}
 	}
 }
 

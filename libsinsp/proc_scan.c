@@ -114,6 +114,14 @@ static void scan_thread(sinsp_t *s, int64_t pid, int64_t tid)
 		strtoul(g + 5, &end, 10);
 		t.gid = (uint32_t)strtoul(end, NULL, 10);
 	}
+	/* "CapPrm:\t000001ffffffffff" (hex) */
+	const char *ci = strstr(buf, "\nCapInh:"), *cp = strstr(buf, "\nCapPrm:"), *ce = strstr(buf, "\nCapEff:");
+	if (ci && cp && ce) {
+		t.cap_inh = strtoull(ci + 8, NULL, 16);
+		t.cap_perm = strtoull(cp + 8, NULL, 16);
+		t.cap_eff = strtoull(ce + 8, NULL, 16);
+		t.caps_known = true;
+	}
 	snprintf(path, sizeof(path), "%s/comm", base);
 	if ((n = read_small(path, t.comm, sizeof(t.comm))) > 0 && t.comm[n - 1] == '\n')
 		t.comm[n - 1] = 0;

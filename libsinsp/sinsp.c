@@ -44,9 +44,13 @@ SCAP_EXPORT sinsp_t *sinsp_open(scap_t *h, const struct sinsp_opts *opts, char *
 		s->opts.purge_interval_ns = DEFAULT_PURGE_INTERVAL;
 	s->st.sz = sizeof(s->st);
 	s->containers = sinsp_containers_new();
-	if (!s->containers || sinsp_build_tables(s) < 0) {
+	bool live = strcmp(scap_engine_name(h), "savefile") != 0;
+	char err[SCAP_ERRBUF_SIZE] = "sinsp_open: out of memory";
+	if (!s->containers || !(s->ctr = sinsp_ctr_mgr_new(&s->opts, live, err, sizeof(err))) ||
+	    sinsp_build_tables(s) < 0) {
 		if (errbuf)
-			snprintf(errbuf, SCAP_ERRBUF_SIZE, "sinsp_open: out of memory");
+			snprintf(errbuf, SCAP_ERRBUF_SIZE, "%s", err);
+		sinsp_ctr_mgr_free(s->ctr);
 		sinsp_containers_free(s->containers);
 		free(s->pidx);
 		free(s->handler);
@@ -58,7 +62,7 @@ SCAP_EXPORT sinsp_t *sinsp_open(scap_t *h, const struct sinsp_opts *opts, char *
 	s->h = h;
 	s->section = scap_section(h);
 	sinsp_load_metadata(s);
-	if (s->opts.proc_scan > 0 || (s->opts.proc_scan == 0 && strcmp(scap_engine_name(h), "savefile") != 0))
+	if (s->opts.proc_scan > 0 || (s->opts.proc_scan == 0 && live))
 		sinsp_scan_proc(s);
 	return s;
 }
@@ -91,6 +95,8 @@ SCAP_EXPORT void sinsp_close(sinsp_t *s)
 		return;
 	finish_previous(s);
 	sinsp_clear_state(s);
+	sinsp_ctr_mgr_free(s->ctr); /* stops the worker first */
+	scap_evt_free(s->meta_evt);
 	sinsp_containers_free(s->containers);
 	free(s->pidx);
 	free(s->handler);
@@ -131,6 +137,26 @@ SCAP_EXPORT const char *sinsp_geterr(const sinsp_t *s)
 	return s->err[0] ? s->err : scap_geterr(s->h);
 }
 
+/* Hand out the oldest container event queued by the manager, if any. */
+static inline bool next_meta(sinsp_t *s, const sinsp_evt_t **out)
+{
+	scap_evt_t *e;
+
+	if (!s->meta_pending || !(e = sinsp_ctr_mgr_take_event(s, s->meta_id)))
+		return false;
+	scap_evt_free(s->meta_evt);
+	s->meta_evt = e;
+	memset(&s->meta, 0, sizeof(s->meta));
+	s->meta.evt = e;
+	s->meta.num = ++s->num;
+	s->meta.fdnum = -1;
+	s->meta.ctr_id = s->meta_id;
+	s->meta.s = s;
+	s->st.n_evts++;
+	*out = &s->meta;
+	return true;
+}
+
 SCAP_EXPORT int sinsp_next(sinsp_t *s, const sinsp_evt_t **out)
 {
 	const scap_evt_t *evt;
@@ -139,7 +165,20 @@ SCAP_EXPORT int sinsp_next(sinsp_t *s, const sinsp_evt_t **out)
 	if (!s || !out)
 		return SCAP_ERR_INVAL;
 	*out = NULL;
+	/* the event whose parsing queued container events comes after them */
+	if (s->held) {
+		if (next_meta(s, out))
+			return SINSP_OK;
+		s->held = false;
+		s->cur.num = ++s->num;
+		s->st.n_evts++;
+		*out = &s->cur;
+		return SINSP_OK;
+	}
 	finish_previous(s);
+	sinsp_ctr_mgr_poll(s);
+	if (next_meta(s, out))
+		return SINSP_OK;
 	rc = scap_next(s->h, &evt);
 	if (rc != SCAP_OK)
 		return rc;
@@ -150,21 +189,33 @@ SCAP_EXPORT int sinsp_next(sinsp_t *s, const sinsp_evt_t **out)
 		sinsp_load_metadata(s);
 	}
 	uint64_t ts = scap_evt_ts(evt);
+	s->last_ts = ts;
 	if (!s->last_purge)
 		s->last_purge = ts;
 	else if (ts > s->last_purge + s->opts.purge_interval_ns) {
 		sinsp_purge(s, ts);
+		sinsp_ctr_mgr_purge(s, ts);
 		s->last_purge = ts;
 	}
 	s->cur.evt = evt;
-	s->cur.num = ++s->num;
 	s->cur.s = s;
+	s->cur.ctr_id = NULL;
 	sinsp_parse_event(s, &s->cur);
 	if (s->cur.thread && s->cur.thread->p)
 		sinsp_resolve_container(s, s->cur.thread->p);
+	if (next_meta(s, out)) {
+		s->held = true;
+		return SINSP_OK;
+	}
+	s->cur.num = ++s->num;
 	s->st.n_evts++;
 	*out = &s->cur;
 	return SINSP_OK;
+}
+
+SCAP_EXPORT int sinsp_evt_is_meta(const sinsp_evt_t *e)
+{
+	return e && e->ctr_id != NULL;
 }
 
 /* ---- events ---- */
@@ -343,6 +394,8 @@ SCAP_EXPORT int sinsp_get_stats(const sinsp_t *s, struct sinsp_stats *st)
 		if (t->p && t->pid == t->tid)
 			full.n_fds += t->p->nfds;
 	full.n_containers = sinsp_containers_count(s->containers);
+	full.container_bytes = sinsp_containers_bytes(s->containers);
+	sinsp_ctr_mgr_stats(s->ctr, &full);
 	full.sz = st->sz;
 	memcpy(st, &full, st->sz < sizeof(full) ? st->sz : sizeof(full));
 	return SCAP_OK;

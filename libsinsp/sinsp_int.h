@@ -8,6 +8,7 @@
 #include <uthash.h>
 
 #include "container.h"
+#include "container_mgr.h"
 #include "sinsp.h"
 
 /* Parameter names the parsers look up (by name, so every version of an
@@ -18,13 +19,18 @@ enum pname {
 	PN_TRUSTED_EXEPATH, PN_EUID, PN_EGID, PN_OLDFD, PN_NEWFD, PN_CMD, PN_FD1, PN_FD2, PN_INO, PN_DOMAIN,
 	PN_TYPE, PN_PROTO, PN_TUPLE, PN_ADDR, PN_OPTION, PN_ARG2_STR, PN_JSON, PN_ID, PN_IMAGE, PN_HOME,
 	PN_SHELL, PN_FILENAME, PN_PATHNAME, PN_ENV, PN_CAP_INH, PN_CAP_PERM, PN_CAP_EFF, PN_EXE_INO_CTIME,
-	PN_EXE_INO_MTIME, PN_PIDNS_START, PN_MAX
+	PN_EXE_INO_MTIME, PN_PIDNS_START, PN_CREAT_FLAGS, PN_MAX
 };
+
+/* open_flags bits the producers add: the file is in the upper / a lower
+ * layer of an overlayfs (scap-format.md §10.3) */
+#define PPM_FD_UPPER_LAYER (1u << 15)
+#define PPM_FD_LOWER_LAYER (1u << 16)
 
 struct sinsp_fd {
 	int64_t fd;
 	uint64_t ino;
-	uint32_t open_flags;
+	uint32_t open_flags; /* PPM_O_*, with PPM_FD_UPPER_LAYER / PPM_FD_LOWER_LAYER (creat's too) */
 	uint8_t type;  /* enum scap_fd_type (FILE_V2 stored as FILE) */
 	uint8_t l4proto;
 	uint8_t iplen; /* 4 or 16 for IP sockets */
@@ -46,10 +52,10 @@ struct sproc {
 	uint32_t args_len, cgroups_len, env_len;
 	uint64_t exe_ino_ctime, exe_ino_mtime; /* 0: unknown */
 	uint64_t pidns_start;                   /* start of the pid namespace's init, 0: unknown */
-	bool exe_upper_layer, exe_writable, exe_from_memfd;
+	bool exe_upper_layer, exe_lower_layer, exe_writable, exe_from_memfd;
 	struct sinsp_fd *fds; /* uthash by fd */
 	uint32_t nfds;
-	char container_id[16]; /* "" unknown yet, else "host" or 12 hex */
+	char container_id[SINSP_CONTAINER_ID_MAX]; /* "" unknown yet, else "host" or the id (12 hex, or a name) */
 	uint8_t container_type;
 	bool container_done;
 };
@@ -82,6 +88,7 @@ struct sinsp_evt {
 	struct sinsp_fd *fd;
 	int64_t fdnum;
 	bool fd_name_changed; /* this event gave its fd a new name */
+	const char *ctr_id;   /* container events: the id of the container they describe; else NULL */
 	sinsp_t *s;
 };
 
@@ -98,6 +105,14 @@ struct sinsp {
 	uint64_t nthreads;
 	struct suser *users, *groups;
 	struct sinsp_containers *containers;
+	struct sinsp_ctr_mgr *ctr;      /* container metadata (container_mgr.c) */
+	uint64_t last_ts;               /* of the last event read */
+	struct sinsp_evt meta;          /* a container event being handed out */
+	scap_evt_t *meta_evt;           /* its bytes (owned) */
+	char meta_id[SINSP_CONTAINER_ID_MAX];
+	char cur_ctr_id[SINSP_CONTAINER_ID_MAX]; /* a capture's container event: its id */
+	bool held;                      /* cur is parsed, to be handed out after meta */
+	uint32_t meta_pending;          /* container events queued (container_mgr.c) */
 	struct sinsp_evt cur;
 	uint64_t num;
 	uint64_t section; /* scap n_sections seen */
@@ -120,6 +135,8 @@ struct sinsp {
 struct sinsp_scanned {
 	int64_t tid, pid, ptid, sid;
 	uint32_t uid, gid, loginuid, tty;
+	uint64_t cap_inh, cap_perm, cap_eff;
+	bool caps_known;
 	char comm[32];
 };
 void sinsp_scan_proc(sinsp_t *s);
@@ -145,5 +162,9 @@ const char *sinsp_user_name(const sinsp_t *s, uint32_t uid);
 const struct suser *sinsp_find_user(const sinsp_t *s, uint32_t uid);
 const struct suser *sinsp_find_group(const sinsp_t *s, uint32_t gid);
 void sinsp_resolve_container(sinsp_t *s, struct sproc *p);
+
+/* container_fields.c: register the container.* and k8s.* fields (a provider
+ * of their own; called by sinsp_add_fields()). */
+int sinsp_container_add_fields(sinsp_t *s, filter_registry_t *reg);
 
 #endif

@@ -8,8 +8,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 PKGS="build-essential meson ninja-build pkg-config python3 \
 libbpf-dev bpftool clang llvm libelf-dev zlib1g-dev \
-libyaml-dev libjsmn-dev uthash-dev check gzip \
-linux-headers-amd64 qemu-system-x86 busybox-static cpio"
+libyaml-dev libjsmn-dev uthash-dev check gzip libcurl4-openssl-dev \
+linux-headers-amd64 qemu-system-x86 busybox-static cpio \
+docker.io jq bsdutils util-linux"
 
 missing=""
 for p in $PKGS; do

@@ -6,6 +6,9 @@
 
 Suite *bpf_sys_suite(void); /* tests/test_bpf_sys.c */
 Suite *kmod_suite(void);    /* tests/test_kmod.c */
+Suite *runtime_suite(void); /* tests/test_runtime.c */
+Suite *overlay_suite(void); /* tests/test_overlay.c */
+Suite *ctrmgr_suite(void);  /* tests/test_ctrmgr.c */
 
 int main(void)
 {
@@ -22,11 +25,14 @@ int main(void)
 	srunner_add_suite(sr, output_suite());
 	srunner_add_suite(sr, sinsp_suite());
 	srunner_add_suite(sr, container_suite());
+	srunner_add_suite(sr, runtime_suite());
+	srunner_add_suite(sr, ctrmgr_suite());
 	srunner_add_suite(sr, rules_suite());
 	srunner_add_suite(sr, dump_suite());
 	srunner_add_suite(sr, bpf_suite());
 	srunner_add_suite(sr, bpf_sys_suite());
 	srunner_add_suite(sr, kmod_suite());
+	srunner_add_suite(sr, overlay_suite());
 	srunner_add_suite(sr, scenarios_suite());
 	srunner_add_suite(sr, default_rules_suite());
 	srunner_run_all(sr, CK_NORMAL);

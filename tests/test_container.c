@@ -9,7 +9,10 @@
 
 #include "container.h"
 #include "scap.h"
+#include "sinsp.h"
 #include "test_util.h"
+
+void container_fields_add_tests(Suite *s); /* test_container_fields.c */
 
 Suite *container_suite(void);
 
@@ -28,17 +31,22 @@ static uint64_t rnd(uint64_t *s)
 }
 
 /* Run the matcher on a C string holding one item (or several, joined with
- * '|' which becomes NUL). Returns the result; id/type filled. */
-static int cg(const char *spec, char *id, int *type)
+ * '|' which becomes NUL). Returns the result; id/full/type filled; the
+ * wrapper without the full id must agree. */
+static int cg(const char *spec, char *id, char *full, int *type)
 {
 	size_t n = strlen(spec);
 	char *buf = malloc(n + 1);
-	int r;
+	char id2[SINSP_CONTAINER_ID_MAX];
+	int r, type2 = -1;
 
 	ck_assert_ptr_nonnull(buf);
 	for (size_t i = 0; i <= n; i++)
 		buf[i] = spec[i] == '|' ? '\0' : spec[i];
-	r = sinsp_container_id_from_cgroups(buf, n + 1, id, SINSP_CONTAINER_ID_MAX, type);
+	r = sinsp_container_match_cgroups(buf, n + 1, id, SINSP_CONTAINER_ID_MAX, full, SINSP_CONTAINER_ID_MAX, type);
+	ck_assert_int_eq(sinsp_container_id_from_cgroups(buf, n + 1, id2, sizeof(id2), &type2), r);
+	ck_assert_str_eq(id2, id);
+	ck_assert_int_eq(type2, *type);
 	free(buf);
 	return r;
 }
@@ -48,20 +56,28 @@ struct cg_case {
 	int found;
 	const char *id;
 	int type;
+	const char *full; /* the full id; NULL: H64A when id is its 12 chars, H64B for its, else id */
 };
 
 static void check_cases(const struct cg_case *cases, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		char id[SINSP_CONTAINER_ID_MAX];
+		char id[SINSP_CONTAINER_ID_MAX], full[SINSP_CONTAINER_ID_MAX];
 		int type = -42;
-		int r = cg(cases[i].cgroups, id, &type);
+		int r = cg(cases[i].cgroups, id, full, &type);
 		ck_assert_msg(r == cases[i].found, "%s: got %d", cases[i].cgroups, r);
 		if (r) {
+			const char *want = cases[i].full;
+			if (!want)
+				want = !strcmp(cases[i].id, "3ad7b26ded6d")   ? H64A
+				       : !strcmp(cases[i].id, "ad8301db070e") ? H64B
+									   : cases[i].id;
 			ck_assert_msg(strcmp(id, cases[i].id) == 0, "%s: id %s", cases[i].cgroups, id);
 			ck_assert_msg(type == cases[i].type, "%s: type %d", cases[i].cgroups, type);
+			ck_assert_msg(strcmp(full, want) == 0, "%s: full id %s", cases[i].cgroups, full);
 		} else {
 			ck_assert_str_eq(id, "");
+			ck_assert_str_eq(full, "");
 			ck_assert_int_eq(type, SINSP_CT_HOST);
 		}
 	}
@@ -71,69 +87,76 @@ START_TEST(test_cgroup_runtimes)
 {
 	static const struct cg_case cases[] = {
 		/* docker, cgroupfs driver (v1 and v2) */
-		{"cpuset=/docker/" H64A "|cpu,cpuacct=/docker/" H64A, 1, "3ad7b26ded6d", SINSP_CT_DOCKER},
-		{"0::/docker/" H64A, 1, "3ad7b26ded6d", SINSP_CT_DOCKER},
+		{"cpuset=/docker/" H64A "|cpu,cpuacct=/docker/" H64A, 1, "3ad7b26ded6d", SINSP_CT_DOCKER, NULL},
+		{"0::/docker/" H64A, 1, "3ad7b26ded6d", SINSP_CT_DOCKER, NULL},
 		{"cpuset=/|memory=/docker/" H64B "|name=systemd=/docker/" H64B, 1, "ad8301db070e",
-		 SINSP_CT_DOCKER},
-		{"cpu=/ecs/5a2b9e8f4c7d4d0a9d6f0f4b2a1c3e5f/" H64A, 1, "3ad7b26ded6d", SINSP_CT_DOCKER},
+		 SINSP_CT_DOCKER, NULL},
+		{"cpu=/ecs/5a2b9e8f4c7d4d0a9d6f0f4b2a1c3e5f/" H64A, 1, "3ad7b26ded6d", SINSP_CT_DOCKER, NULL},
 		/* docker-in-docker: the inner container */
-		{"cpu=/docker/" H64B "/docker/" H64A, 1, "3ad7b26ded6d", SINSP_CT_DOCKER},
+		{"cpu=/docker/" H64B "/docker/" H64A, 1, "3ad7b26ded6d", SINSP_CT_DOCKER, NULL},
 		/* docker, systemd driver */
-		{"0::/system.slice/docker-" H64A ".scope", 1, "3ad7b26ded6d", SINSP_CT_DOCKER},
+		{"0::/system.slice/docker-" H64A ".scope", 1, "3ad7b26ded6d", SINSP_CT_DOCKER, NULL},
 		{"pids=/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-" PODS ".slice/docker-" H64A
 		 ".scope",
-		 1, "3ad7b26ded6d", SINSP_CT_DOCKER},
+		 1, "3ad7b26ded6d", SINSP_CT_DOCKER, NULL},
 		/* containerd through CRI */
 		{"0::/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-" PODS ".slice/cri-containerd-" H64A
 		 ".scope",
-		 1, "3ad7b26ded6d", SINSP_CT_CONTAINERD},
+		 1, "3ad7b26ded6d", SINSP_CT_CONTAINERD, NULL},
 		{"cpu=/system.slice/containerd.service/kubepods-burstable-" PODS ".slice:cri-containerd:" H64B, 1,
-		 "ad8301db070e", SINSP_CT_CONTAINERD},
+		 "ad8301db070e", SINSP_CT_CONTAINERD, NULL},
 		/* kubelet with the cgroupfs driver: runtime unknown -> cri */
-		{"memory=/kubepods/besteffort/" POD "/" H64A, 1, "3ad7b26ded6d", SINSP_CT_CRI},
-		{"memory=/kubepods/" POD "/" H64A, 1, "3ad7b26ded6d", SINSP_CT_CRI},
-		{"0::/kubepods.slice/kubepods-" PODS ".slice/" H64A, 1, "3ad7b26ded6d", SINSP_CT_CRI},
+		{"memory=/kubepods/besteffort/" POD "/" H64A, 1, "3ad7b26ded6d", SINSP_CT_CRI, NULL},
+		{"memory=/kubepods/" POD "/" H64A, 1, "3ad7b26ded6d", SINSP_CT_CRI, NULL},
+		{"0::/kubepods.slice/kubepods-" PODS ".slice/" H64A, 1, "3ad7b26ded6d", SINSP_CT_CRI, NULL},
 		/* k3d / kind: kubepods inside a docker container */
-		{"0::/docker/" H64B "/kubepods/burstable/" POD "/" H64A, 1, "3ad7b26ded6d", SINSP_CT_CRI},
+		{"0::/docker/" H64B "/kubepods/burstable/" POD "/" H64A, 1, "3ad7b26ded6d", SINSP_CT_CRI, NULL},
 		/* cri-o */
 		{"0::/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-" PODS ".slice/crio-" H64A
 		 ".scope",
-		 1, "3ad7b26ded6d", SINSP_CT_CRIO},
-		{"cpu=/kubepods/burstable/" POD "/crio-" H64B, 1, "ad8301db070e", SINSP_CT_CRIO},
-		{"cpu=/crio/" H64A, 1, "3ad7b26ded6d", SINSP_CT_CRIO},
+		 1, "3ad7b26ded6d", SINSP_CT_CRIO, NULL},
+		{"cpu=/kubepods/burstable/" POD "/crio-" H64B, 1, "ad8301db070e", SINSP_CT_CRIO, NULL},
+		{"cpu=/crio/" H64A, 1, "3ad7b26ded6d", SINSP_CT_CRIO, NULL},
 		/* podman */
-		{"0::/machine.slice/libpod-" H64A ".scope", 1, "3ad7b26ded6d", SINSP_CT_PODMAN},
-		{"0::/machine.slice/libpod-" H64A ".scope/container", 1, "3ad7b26ded6d", SINSP_CT_PODMAN},
+		{"0::/machine.slice/libpod-" H64A ".scope", 1, "3ad7b26ded6d", SINSP_CT_PODMAN, NULL},
+		{"0::/machine.slice/libpod-" H64A ".scope/container", 1, "3ad7b26ded6d", SINSP_CT_PODMAN, NULL},
 		{"0::/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-" H64B ".scope", 1,
-		 "ad8301db070e", SINSP_CT_PODMAN},
-		{"cpu=/libpod_parent/libpod-" H64A, 1, "3ad7b26ded6d", SINSP_CT_PODMAN},
+		 "ad8301db070e", SINSP_CT_PODMAN, NULL},
+		{"cpu=/libpod_parent/libpod-" H64A, 1, "3ad7b26ded6d", SINSP_CT_PODMAN, NULL},
 		{"0::/user.slice/user-1000.slice/user@1000.service/user.slice/podman-4242.scope/" H64A, 1,
-		 "3ad7b26ded6d", SINSP_CT_PODMAN},
+		 "3ad7b26ded6d", SINSP_CT_PODMAN, NULL},
 		/* uppercase hex is accepted and reported as is */
 		{"cpu=/docker/3AD7B26DED6D8E7B23DA7D48FE889434573036C27AE5A74837233DE441C3601E", 1,
-		 "3AD7B26DED6D", SINSP_CT_DOCKER},
+		 "3AD7B26DED6D", SINSP_CT_DOCKER, "3AD7B26DED6D8E7B23DA7D48FE889434573036C27AE5A74837233DE441C3601E"},
 		/* lxc */
-		{"cpu=/lxc/web01", 1, "web01", SINSP_CT_LXC},
-		{"cpu=/lxc/web01/init.scope", 1, "web01", SINSP_CT_LXC},
-		{"0::/lxc.payload/db", 1, "db", SINSP_CT_LXC},
-		{"0::/lxc.payload.db/system.slice/sshd.service", 1, "db", SINSP_CT_LXC},
+		{"cpu=/lxc/web01", 1, "web01", SINSP_CT_LXC, NULL},
+		{"cpu=/lxc/web01/init.scope", 1, "web01", SINSP_CT_LXC, NULL},
+		{"0::/lxc.payload/db", 1, "db", SINSP_CT_LXC, NULL},
+		{"0::/lxc.payload.db/system.slice/sshd.service", 1, "db", SINSP_CT_LXC, NULL},
 		/* libvirt-lxc */
-		{"cpu=/machine/vm1.libvirt-lxc", 1, "vm1", SINSP_CT_LIBVIRT_LXC},
+		{"cpu=/machine/vm1.libvirt-lxc", 1, "vm1", SINSP_CT_LIBVIRT_LXC, NULL},
 		{"cpu=/machine.slice/machine-lxc\\x2d2293906\\x2dlibvirt\\x2dcontainer.scope", 1,
-		 "2293906\\x2dlibvirt\\x2dcontainer", SINSP_CT_LIBVIRT_LXC},
+		 "2293906\\x2dlibvirt\\x2dcontainer", SINSP_CT_LIBVIRT_LXC, NULL},
 		{"cpu=/machine.slice/machine-lxc\\x2d2293906\\x2dlibvirt\\x2dcontainer.scope/libvirt", 1,
-		 "2293906\\x2dlibvirt\\x2dcontainer", SINSP_CT_LIBVIRT_LXC},
-		{"cpu=/libvirt/lxc/legacy1", 1, "legacy1", SINSP_CT_LIBVIRT_LXC},
+		 "2293906\\x2dlibvirt\\x2dcontainer", SINSP_CT_LIBVIRT_LXC, NULL},
+		{"cpu=/libvirt/lxc/legacy1", 1, "legacy1", SINSP_CT_LIBVIRT_LXC, NULL},
 		/* bpm */
-		{"cpu=/bpm-my-job.1", 1, "my-job.1", SINSP_CT_BPM},
-		{"0::/system.slice/bpm-worker_2.scope", 1, "worker_2", SINSP_CT_BPM},
-		/* containers made with ctr: /<namespace>/<id> */
-		{"0::/default/redis", 1, "redis", SINSP_CT_CONTAINERD},
-		{"cpu=/k8s.io/mycontainer1234567", 1, "mycontainer1", SINSP_CT_CONTAINERD},
+		{"cpu=/bpm-my-job.1", 1, "my-job.1", SINSP_CT_BPM, NULL},
+		{"0::/system.slice/bpm-worker_2.scope", 1, "worker_2", SINSP_CT_BPM, NULL},
+		/* containers made with ctr: containerd's "default" namespace only */
+		{"0::/default/redis", 1, "redis", SINSP_CT_CONTAINERD, NULL},
+		{"cpu=/default/mycontainer1234567", 1, "mycontainer1", SINSP_CT_CONTAINERD, "mycontainer1234567"},
+		{"cpu=/default/" H64A, 1, "3ad7b26ded6d", SINSP_CT_CONTAINERD, NULL},
+		{"0::/default/my-app_2.v1", 1, "my-app_2.v1", SINSP_CT_CONTAINERD, NULL},
+		/* mesos: the whole task container id */
+		{"cpu=/mesos/a9f41620-b165-4d24-abe0-af0af92e7b20", 1, "a9f41620-b165-4d24-abe0-af0af92e7b20",
+		 SINSP_CT_MESOS, NULL},
+		{"memory=/|cpu=/x/mesos/A9F41620-B165-4D24-ABE0-AF0AF92E7B20", 1, "A9F41620-B165-4D24-ABE0-AF0AF92E7B20",
+		 SINSP_CT_MESOS, NULL},
 		/* the engines are tried in order, each over all the items */
-		{"cpu=/lxc/web01|memory=/docker/" H64A, 1, "3ad7b26ded6d", SINSP_CT_DOCKER},
+		{"cpu=/lxc/web01|memory=/docker/" H64A, 1, "3ad7b26ded6d", SINSP_CT_DOCKER, NULL},
 		{"cpu=/docker/" H64B "|memory=/machine.slice/libpod-" H64A ".scope", 1, "3ad7b26ded6d",
-		 SINSP_CT_PODMAN},
+		 SINSP_CT_PODMAN, NULL},
 	};
 	check_cases(cases, sizeof(cases) / sizeof(cases[0]));
 }
@@ -142,38 +165,68 @@ END_TEST
 START_TEST(test_cgroup_host)
 {
 	static const struct cg_case cases[] = {
-		{"cpuset=/", 0, NULL, 0},
-		{"0::/init.scope", 0, NULL, 0},
-		{"cpu=/user.slice|name=systemd=/user.slice/user-1000.slice/session-2.scope", 0, NULL, 0},
-		{"cpu=/system.slice/docker.service|name=systemd=/system.slice/docker.service", 0, NULL, 0},
-		{"0::/system.slice/containerd.service", 0, NULL, 0},
-		{"0::/user.slice/user-1000.slice/user@1000.service/app.slice/app-gnome-firefox-1234.scope", 0, NULL, 0},
-		{"0::/system.slice/system-getty.slice/getty@tty1.service", 0, NULL, 0},
+		{"cpuset=/", 0, NULL, 0, NULL},
+		{"0::/init.scope", 0, NULL, 0, NULL},
+		{"cpu=/user.slice|name=systemd=/user.slice/user-1000.slice/session-2.scope", 0, NULL, 0, NULL},
+		{"cpu=/system.slice/docker.service|name=systemd=/system.slice/docker.service", 0, NULL, 0, NULL},
+		{"0::/system.slice/containerd.service", 0, NULL, 0, NULL},
+		{"0::/user.slice/user-1000.slice/user@1000.service/app.slice/app-gnome-firefox-1234.scope", 0, NULL, 0, NULL},
+		{"0::/system.slice/system-getty.slice/getty@tty1.service", 0, NULL, 0, NULL},
 		/* monitors of the runtimes run on the host */
-		{"0::/machine.slice/libpod-conmon-" H64A ".scope", 0, NULL, 0},
-		{"0::/system.slice/crio-conmon-" H64A ".scope", 0, NULL, 0},
-		{"0::/lxc.monitor.web01", 0, NULL, 0},
-		{"cpu=/lxc.monitor/web01", 0, NULL, 0},
+		{"0::/machine.slice/libpod-conmon-" H64A ".scope", 0, NULL, 0, NULL},
+		{"0::/system.slice/crio-conmon-" H64A ".scope", 0, NULL, 0, NULL},
+		{"0::/lxc.monitor.web01", 0, NULL, 0, NULL},
+		{"cpu=/lxc.monitor/web01", 0, NULL, 0, NULL},
 		/* VMs are not containers */
-		{"cpu=/machine/qemu-1-vm1.libvirt-qemu", 0, NULL, 0},
-		{"0::/machine.slice/machine-qemu\\x2d1\\x2dvm1.scope/libvirt/emulator", 0, NULL, 0},
+		{"cpu=/machine/qemu-1-vm1.libvirt-qemu", 0, NULL, 0, NULL},
+		{"0::/machine.slice/machine-qemu\\x2d1\\x2dvm1.scope/libvirt/emulator", 0, NULL, 0, NULL},
 		/* systemd inside a container: upstream does not match it */
-		{"0::/docker/" H64A "/init.scope", 0, NULL, 0},
+		{"0::/docker/" H64A "/init.scope", 0, NULL, 0, NULL},
 		/* ids of the wrong length or not hex */
-		{"cpu=/docker/3ad7b26ded6d8e7b23da7d48fe889434573036c27ae5a74837233de441c3601", 0, NULL, 0},
-		{"cpu=/docker/3ad7b26ded6d8e7b23da7d48fe889434573036c27ae5a74837233de441c3601ef", 0, NULL, 0},
-		{"cpu=/docker/3ad7b26ded6d8e7b23da7d48fe889434573036c27ae5a74837233de441c3601g", 0, NULL, 0},
-		{"cpu=/docker-" H64A ".scope.bak", 0, NULL, 0},
-		{"cpu=/docker/abc", 0, NULL, 0},
-		{"cpu=/kubepods/besteffort", 0, NULL, 0},
-		{"cpu=/lxc/", 0, NULL, 0},
-		{"cpu=/bpm-", 0, NULL, 0},
-		{"cpu=/x/bpm-a/b", 0, NULL, 0},
+		{"cpu=/docker/3ad7b26ded6d8e7b23da7d48fe889434573036c27ae5a74837233de441c3601", 0, NULL, 0, NULL},
+		{"cpu=/docker/3ad7b26ded6d8e7b23da7d48fe889434573036c27ae5a74837233de441c3601ef", 0, NULL, 0, NULL},
+		{"cpu=/docker/3ad7b26ded6d8e7b23da7d48fe889434573036c27ae5a74837233de441c3601g", 0, NULL, 0, NULL},
+		{"cpu=/docker-" H64A ".scope.bak", 0, NULL, 0, NULL},
+		{"cpu=/docker/abc", 0, NULL, 0, NULL},
+		{"cpu=/kubepods/besteffort", 0, NULL, 0, NULL},
+		{"cpu=/lxc/", 0, NULL, 0, NULL},
+		{"cpu=/bpm-", 0, NULL, 0, NULL},
+		{"cpu=/x/bpm-a/b", 0, NULL, 0, NULL},
+		/* every process of the sandbox VMs these tests run on: a memory
+		 * cgroup /process_api/<32 hex> (/proc/self/cgroup there, as the
+		 * proc scan and the probes give it: "controllers=path" items) */
+		{"name=systemd=/|pids=/|blkio=/|freezer=/|devices=/|memory=/process_api/faea5db31d298f7ba0e6d7540869823c|"
+		 "cpuset=/|cpuacct=/|cpu=/|=/",
+		 0, NULL, 0, NULL},
+		{"memory=/process_api/faea5db31d298f7ba0e6d7540869823c", 0, NULL, 0, NULL},
+		{"0::/process_api/faea5db31d298f7ba0e6d7540869823c", 0, NULL, 0, NULL},
+		/* containerd namespaces but "default", other two-level paths */
+		{"cpu=/k8s.io/mycontainer1234567", 0, NULL, 0, NULL},
+		{"cpu=/moby/redis", 0, NULL, 0, NULL},
+		{"cpu=/k8s.io/" H64A "x", 0, NULL, 0, NULL},
+		{"0::/system.slice/cron.service", 0, NULL, 0, NULL},
+		{"0::/user/1000.user/c2.session", 0, NULL, 0, NULL},
+		/* not a ctr container id */
+		{"cpu=/default", 0, NULL, 0, NULL},
+		{"cpu=/default/", 0, NULL, 0, NULL},
+		{"cpu=/default/a/b", 0, NULL, 0, NULL},
+		{"cpu=/default/x.scope", 0, NULL, 0, NULL},
+		{"cpu=/default/x.service", 0, NULL, 0, NULL},
+		{"cpu=/default/-x", 0, NULL, 0, NULL},
+		{"cpu=/default/x..y", 0, NULL, 0, NULL},
+		{"cpu=/default/"
+		 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+		 0, NULL, 0, NULL},
+		{"cpu=/x/default/redis", 0, NULL, 0, NULL},
+		/* mesos ids of the wrong length or chars; a task's sub-cgroup */
+		{"cpu=/mesos/a9f41620-b165-4d24-abe0-af0af92e7b2", 0, NULL, 0, NULL},
+		{"cpu=/mesos/a9f41620-b165-4d24-abe0-af0af92e7b20/x", 0, NULL, 0, NULL},
+		{"cpu=/mesos/g9f41620-b165-4d24-abe0-af0af92e7b20", 0, NULL, 0, NULL},
 		/* no path at all */
-		{"cpu=docker-" H64A ".scope", 0, NULL, 0},
-		{"", 0, NULL, 0},
-		{"|||", 0, NULL, 0},
-		{"=", 0, NULL, 0},
+		{"cpu=docker-" H64A ".scope", 0, NULL, 0, NULL},
+		{"", 0, NULL, 0, NULL},
+		{"|||", 0, NULL, 0, NULL},
+		{"=", 0, NULL, 0, NULL},
 	};
 	check_cases(cases, sizeof(cases) / sizeof(cases[0]));
 }
@@ -208,6 +261,21 @@ START_TEST(test_cgroup_buffers)
 	ck_assert_int_eq(sinsp_container_id_from_cgroups(NULL, 0, id, sizeof(id), &type), 0);
 	ck_assert_int_eq(sinsp_container_id_from_cgroups(NULL, 100, id, sizeof(id), NULL), 0);
 	ck_assert_int_eq(sinsp_container_id_from_cgroups(cgs, 0, id, sizeof(id), &type), 0);
+
+	/* the full id: its own buffer, cut and terminated the same way */
+	char full[SINSP_CONTAINER_ID_MAX];
+	ck_assert_int_eq(sinsp_container_match_cgroups(cgs, sizeof(cgs) - 1, id, sizeof(id), full, sizeof(full), &type),
+			 1);
+	ck_assert_str_eq(id, "3ad7b26ded6d");
+	ck_assert_str_eq(full, H64A);
+	ck_assert_int_eq(sinsp_container_match_cgroups(cgs, sizeof(cgs) - 1, NULL, 0, small, sizeof(small), NULL), 1);
+	ck_assert_str_eq(small, "3ad7");
+	ck_assert_int_eq(sinsp_container_match_cgroups(cgs, sizeof(cgs) - 1, id, sizeof(id), NULL, 0, &type), 1);
+	ck_assert_str_eq(id, "3ad7b26ded6d");
+	memset(full, 'X', sizeof(full));
+	ck_assert_int_eq(sinsp_container_match_cgroups("cpu=/", 5, id, sizeof(id), full, sizeof(full), &type), 0);
+	ck_assert_str_eq(full, "");
+	ck_assert_int_eq(sinsp_container_match_cgroups(NULL, 0, NULL, 0, NULL, 0, NULL), 0);
 }
 END_TEST
 
@@ -215,14 +283,20 @@ END_TEST
  * known type. */
 static void check_sane(const char *buf, size_t len)
 {
-	char id[SINSP_CONTAINER_ID_MAX + 8];
+	char id[SINSP_CONTAINER_ID_MAX + 8], full[SINSP_CONTAINER_ID_MAX + 8];
 	int type = -1;
 
 	memset(id, 'X', sizeof(id));
-	int r = sinsp_container_id_from_cgroups(buf, len, id, SINSP_CONTAINER_ID_MAX, &type);
+	memset(full, 'X', sizeof(full));
+	int r = sinsp_container_match_cgroups(buf, len, id, SINSP_CONTAINER_ID_MAX, full, SINSP_CONTAINER_ID_MAX, &type);
 	ck_assert(r == 0 || r == 1);
 	ck_assert(memchr(id, '\0', SINSP_CONTAINER_ID_MAX) != NULL);
+	ck_assert(memchr(full, '\0', SINSP_CONTAINER_ID_MAX) != NULL);
 	ck_assert_uint_le(strlen(id), 64);
+	ck_assert_uint_le(strlen(full), 64);
+	/* the id is the full id or its first 12 chars */
+	ck_assert(strncmp(full, id, strlen(id)) == 0);
+	ck_assert(strlen(id) == strlen(full) || strlen(id) == SINSP_CONTAINER_SHORT_ID_LEN);
 	ck_assert_ptr_nonnull(sinsp_container_type_name((uint32_t)type));
 	if (r == 0) {
 		ck_assert_str_eq(id, "");
@@ -244,6 +318,8 @@ START_TEST(test_cgroup_fuzz)
 		"cpu=/lxc.payload.db/x",
 		"0::/bpm-job.scope",
 		"0::/default/redis",
+		"cpu=/mesos/a9f41620-b165-4d24-abe0-af0af92e7b20",
+		"memory=/process_api/faea5db31d298f7ba0e6d7540869823c",
 		"cpu=/user.slice/user-1000.slice/user@1000.service/user.slice/podman-4242.scope/" H64A,
 	};
 	static const char alphabet[] = "/=-.:_\\x0123456789abcdefABCDEFlibpodockercrimntsyemsvuk\0";
@@ -642,7 +718,10 @@ START_TEST(test_json_mounts_labels)
 	ck_assert_str_eq(sinsp_container_label(c, "esc"),
 			 "caf\xc3\xa9 \xf0\x9f\x98\x80 \"q\" \\ \xef\xbf\xbd \xef\xbf\xbd");
 	ck_assert_uint_eq(sinsp_container_label_count(c), 7);
+	/* sorted by key, as upstream's std::map */
 	ck_assert_int_eq(sinsp_container_label_get(c, 0, &k, &v), 0);
+	ck_assert_str_eq(k, "a");
+	ck_assert_int_eq(sinsp_container_label_get(c, 2, &k, &v), 0);
 	ck_assert_str_eq(k, "io.kubernetes.pod.name");
 	ck_assert_int_eq(sinsp_container_label_get(c, 7, &k, &v), -1);
 	sinsp_containers_free(t);
@@ -664,7 +743,8 @@ START_TEST(test_json_fields)
 	const struct sinsp_container *c;
 
 	ck_assert_ptr_nonnull(t);
-	/* privileged known for docker-compatible types, else only when given */
+	/* privileged known for the docker-compatible types only (podman
+	 * included), as upstream */
 	c = add_one(t, "{\"container\":{\"id\":\"a1\",\"type\":1}}", "a1");
 	ck_assert_str_eq(sinsp_container_type_str(c), "lxc");
 	ck_assert_int_eq(sinsp_container_privileged(c), -1);
@@ -676,7 +756,9 @@ START_TEST(test_json_fields)
 	c = add_one(t, "{\"container\":{\"id\":\"a3\",\"type\":8,\"privileged\":null}}", "a3");
 	ck_assert_str_eq(sinsp_container_type_str(c), "cri-o");
 	ck_assert_int_eq(sinsp_container_privileged(c), 0);
-	c = add_one(t, "{\"container\":{\"id\":\"a4\",\"type\":1,\"privileged\":0}}", "a4");
+	c = add_one(t, "{\"container\":{\"id\":\"a4\",\"type\":1,\"privileged\":1}}", "a4");
+	ck_assert_int_eq(sinsp_container_privileged(c), -1);
+	c = add_one(t, "{\"container\":{\"id\":\"a4\",\"type\":0,\"privileged\":0}}", "a4");
 	ck_assert_int_eq(sinsp_container_privileged(c), 0);
 	/* unknown / bad types */
 	c = add_one(t, "{\"container\":{\"id\":\"a5\",\"type\":99}}", "a5");
@@ -1006,6 +1088,161 @@ START_TEST(test_json_truncate_fuzz)
 }
 END_TEST
 
+/* ---- the table: limits, bytes, iteration, the JSON kept ------------------ */
+
+START_TEST(test_table_limits_bytes)
+{
+	struct sinsp_containers *t = sinsp_containers_new();
+	const struct sinsp_container *c;
+	char err[256];
+	size_t len;
+
+	ck_assert_ptr_nonnull(t);
+	size_t b0 = sinsp_containers_bytes(t);
+	ck_assert_uint_gt(b0, 0);
+	/* an entry holds at least its JSON text and its strings */
+	ck_assert_msg(sinsp_containers_add_json(t, k8s_json, sizeof(k8s_json), err, sizeof(err)) == 0, "%s", err);
+	size_t b1 = sinsp_containers_bytes(t);
+	ck_assert_uint_gt(b1, b0 + strlen(k8s_json) + 2 * strlen(H64A) + 4 * 40);
+	/* the JSON as it came, without the event's NUL */
+	c = sinsp_containers_find(t, "3ad7b26ded6d");
+	const char *js = sinsp_container_json(c, &len);
+	ck_assert_uint_eq(len, strlen(k8s_json));
+	ck_assert_str_eq(js, k8s_json);
+	ck_assert_ptr_null(sinsp_container_json(NULL, &len));
+	ck_assert_uint_eq(len, 0);
+	/* replacing with the same JSON keeps the size; removing gives it back
+	 * (but the iteration array, kept) */
+	ck_assert_int_eq(sinsp_containers_add_json(t, k8s_json, strlen(k8s_json), err, sizeof(err)), 0);
+	ck_assert_uint_eq(sinsp_containers_bytes(t), b1);
+	ck_assert_int_eq(sinsp_containers_remove(t, "3ad7b26ded6d"), 1);
+	ck_assert_uint_le(sinsp_containers_bytes(t), b0 + 16 * sizeof(void *));
+	ck_assert_uint_ge(sinsp_containers_bytes(t), b0);
+
+	/* count limit: new ids refused, replacements still fine */
+	sinsp_containers_set_limits(t, 2, 0);
+	ck_assert_int_eq(sinsp_containers_add_json(t, "{\"container\":{\"id\":\"a\"}}", 24, err, sizeof(err)), 0);
+	ck_assert_int_eq(sinsp_containers_add_json(t, "{\"container\":{\"id\":\"b\"}}", 24, err, sizeof(err)), 0);
+	ck_assert_int_eq(sinsp_containers_add_json(t, "{\"container\":{\"id\":\"c\"}}", 24, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "container table full: 2 containers (limit 2), container c not added");
+	ck_assert_int_eq(sinsp_containers_add_basic(t, "d", SINSP_CT_DOCKER, "n", "i"), -1);
+	ck_assert_int_eq(sinsp_containers_add_json(t, "{\"container\":{\"id\":\"a\",\"name\":\"A\"}}", 35, err,
+						   sizeof(err)),
+			 0);
+	ck_assert_str_eq(sinsp_container_name(sinsp_containers_find(t, "a")), "A");
+	ck_assert_uint_eq(sinsp_containers_count(t), 2);
+
+	/* byte limit: a new entry, and a replacement, past it are refused and
+	 * leave the table as it was; entries already there stay */
+	size_t before = sinsp_containers_bytes(t);
+	sinsp_containers_set_limits(t, 0, 1);
+	ck_assert_int_eq(sinsp_containers_add_json(t, "{\"container\":{\"id\":\"e\"}}", 24, err, sizeof(err)), -1);
+	ck_assert_msg(strncmp(err, "container table full: container e needs ", 40) == 0, "%s", err);
+	ck_assert_msg(strstr(err, "of its limit of 1 bytes") != NULL, "%s", err);
+	ck_assert_int_eq(sinsp_containers_add_json(t, "{\"container\":{\"id\":\"a\",\"name\":\"B\"}}", 35, err,
+						   sizeof(err)),
+			 -1);
+	ck_assert_msg(strncmp(err, "container table full: replacing container a needs ", 50) == 0, "%s", err);
+	ck_assert_str_eq(sinsp_container_name(sinsp_containers_find(t, "a")), "A");
+	ck_assert_uint_eq(sinsp_containers_count(t), 2);
+	ck_assert_uint_eq(sinsp_containers_bytes(t), before);
+	/* room for exactly what is there plus one more small entry */
+	sinsp_containers_set_limits(t, 0, 0);
+	ck_assert_int_eq(sinsp_containers_add_json(t, "{\"container\":{\"id\":\"e\"}}", 24, err, sizeof(err)), 0);
+	ck_assert_uint_eq(sinsp_containers_count(t), 3);
+	sinsp_containers_set_limits(NULL, 1, 1);
+	ck_assert_uint_eq(sinsp_containers_bytes(NULL), 0);
+	sinsp_containers_free(t);
+}
+END_TEST
+
+START_TEST(test_table_iterate)
+{
+	struct sinsp_containers *t = sinsp_containers_new();
+	char id[32];
+	bool seen[300];
+	size_t cur = 0, n = 0;
+	const struct sinsp_container *c;
+
+	ck_assert_ptr_nonnull(t);
+	ck_assert_ptr_null(sinsp_containers_next(t, &cur));
+	ck_assert_ptr_null(sinsp_containers_next(NULL, &cur));
+	ck_assert_ptr_null(sinsp_containers_next(t, NULL));
+	for (unsigned i = 0; i < 300; i++) {
+		snprintf(id, sizeof(id), "c%u", i);
+		ck_assert_int_eq(sinsp_containers_add_basic(t, id, SINSP_CT_DOCKER, id, "img"), 0);
+	}
+	/* remove the even ones, replace some odd ones */
+	for (unsigned i = 0; i < 300; i += 2) {
+		snprintf(id, sizeof(id), "c%u", i);
+		ck_assert_int_eq(sinsp_containers_remove(t, id), 1);
+	}
+	for (unsigned i = 1; i < 300; i += 6) {
+		snprintf(id, sizeof(id), "c%u", i);
+		ck_assert_int_eq(sinsp_containers_add_basic(t, id, SINSP_CT_LXC, "again", NULL), 0);
+	}
+	memset(seen, 0, sizeof(seen));
+	cur = 0;
+	while ((c = sinsp_containers_next(t, &cur))) {
+		unsigned k = (unsigned)atoi(sinsp_container_id(c) + 1);
+		ck_assert_uint_lt(k, 300);
+		ck_assert_msg(k % 2 == 1, "removed %s visited", sinsp_container_id(c));
+		ck_assert(!seen[k]);
+		seen[k] = true;
+		ck_assert_ptr_eq(sinsp_containers_find(t, sinsp_container_id(c)), c);
+		n++;
+	}
+	ck_assert_uint_eq(n, 150);
+	ck_assert_uint_eq(sinsp_containers_count(t), 150);
+	ck_assert_ptr_null(sinsp_containers_next(t, &cur)); /* stays at the end */
+	sinsp_containers_free(t);
+}
+END_TEST
+
+/* The JSON written for PPME_CONTAINER_E entries reads back the same. */
+START_TEST(test_basic_json)
+{
+	struct sinsp_containers *t = sinsp_containers_new(), *t2 = sinsp_containers_new();
+	const struct sinsp_container *c, *c2;
+	char err[256];
+	size_t len;
+
+	ck_assert_ptr_nonnull(t);
+	ck_assert_ptr_nonnull(t2);
+	ck_assert_int_eq(sinsp_containers_add_basic(t, "ad8301db070e", SINSP_CT_DOCKER, "mitm \"nginx\"\n\\",
+						    "nginx:latest"),
+			 0);
+	c = sinsp_containers_find(t, "ad8301db070e");
+	const char *js = sinsp_container_json(c, &len);
+	ck_assert_ptr_nonnull(js);
+	ck_assert_uint_eq(len, strlen(js));
+	ck_assert_msg(strncmp(js, "{\"container\":{\"Mounts\":[],", 26) == 0, "%s", js);
+	ck_assert_msg(strstr(js, ",\"id\":\"ad8301db070e\",") != NULL, "%s", js);
+	ck_assert_msg(strstr(js, ",\"name\":\"mitm \\\"nginx\\\"\\u000a\\\\\",") != NULL, "%s", js);
+	ck_assert_msg(strstr(js, ",\"type\":0}}\n") != NULL, "%s", js);
+	ck_assert_msg(sinsp_containers_add_json(t2, js, len, err, sizeof(err)) == 0, "%s", err);
+	c2 = sinsp_containers_find(t2, "ad8301db070e");
+	ck_assert_str_eq(sinsp_container_name(c2), "mitm \"nginx\"\n\\");
+	ck_assert_str_eq(sinsp_container_name(c), "mitm \"nginx\"\n\\");
+	ck_assert_str_eq(sinsp_container_image(c2), "nginx:latest");
+	ck_assert_uint_eq(sinsp_container_type(c2), SINSP_CT_DOCKER);
+	ck_assert_int_eq(sinsp_container_privileged(c2), 0);
+	ck_assert_int_eq(sinsp_container_lookup_state(c2), SINSP_CONTAINER_LOOKUP_SUCCESSFUL);
+	ck_assert_uint_eq(sinsp_container_ipv4(c2), 0);
+	ck_assert_ptr_null(sinsp_container_full_id(c2));
+	ck_assert_ptr_null(sinsp_container_pod_sandbox_id(c2));
+	ck_assert_str_eq(sinsp_container_mounts(c2), "");
+	ck_assert_uint_eq(sinsp_container_label_count(c2), 0);
+	ck_assert_uint_eq(sinsp_containers_bytes(t), sinsp_containers_bytes(t2));
+	/* no name, no image: "" */
+	ck_assert_int_eq(sinsp_containers_add_basic(t, "web01", SINSP_CT_LXC, NULL, NULL), 0);
+	js = sinsp_container_json(sinsp_containers_find(t, "web01"), NULL);
+	ck_assert_msg(strstr(js, "\"image\":\"\",") != NULL && strstr(js, "\"name\":\"\",") != NULL, "%s", js);
+	sinsp_containers_free(t);
+	sinsp_containers_free(t2);
+}
+END_TEST
+
 Suite *container_suite(void)
 {
 	Suite *s = suite_create("container");
@@ -1033,6 +1270,11 @@ Suite *container_suite(void)
 	tcase_add_test(tc, test_json_limits);
 	tcase_add_test(tc, test_table_full);
 	tcase_add_test(tc, test_json_truncate_fuzz);
+	tcase_add_test(tc, test_table_limits_bytes);
+	tcase_add_test(tc, test_table_iterate);
+	tcase_add_test(tc, test_basic_json);
 	suite_add_tcase(s, tc);
+
+	container_fields_add_tests(s);
 	return s;
 }

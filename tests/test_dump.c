@@ -1150,7 +1150,7 @@ START_TEST(test_cli_write)
 			free(printed);
 			ck_assert_int_eq(file_is_gzip(out), gz);
 			ck_assert_int_eq(sh("'%s' -r '%s' -F 'evt.type=open' > '%s'", cli, src, t1), 0);
-			ck_assert_int_eq(sh("'%s' -r '%s' > '%s'", cli, out, t2), 0);
+			ck_assert_int_eq(sh("'%s' -r '%s' -F 'evt.type=open' > '%s'", cli, out, t2), 0);
 			char *a = tu_read_file(t1, NULL), *b = tu_read_file(t2, NULL);
 			ck_assert_ptr_nonnull(a);
 			ck_assert_ptr_nonnull(b);
@@ -1161,6 +1161,20 @@ START_TEST(test_cli_write)
 			free(b);
 			free(sa);
 			free(sb);
+			/* the container events are written whatever the filter */
+			ck_assert_int_eq(sh("'%s' -r '%s' -F 'evt.type=container' -q --stats 2>'%s'", cli, src, t1), 0);
+			ck_assert_int_eq(sh("'%s' -r '%s' -F 'evt.type=container' -q --stats 2>'%s'", cli, out, t2), 0);
+			a = tu_read_file(t1, NULL);
+			b = tu_read_file(t2, NULL);
+			unsigned long long na = 0, nb = 0;
+			ck_assert_ptr_nonnull(strstr(a, "\nmatched: "));
+			ck_assert_ptr_nonnull(strstr(b, "\nmatched: "));
+			sscanf(strstr(a, "\nmatched: "), "\nmatched: %llu", &na);
+			sscanf(strstr(b, "\nmatched: "), "\nmatched: %llu", &nb);
+			ck_assert_uint_eq(na, nb);
+			ck_assert_uint_eq(na, f == 1 ? 3 : 0); /* falco_open-multiple-files has 3 */
+			free(a);
+			free(b);
 			/* the copy has the whole process list */
 			scap_t *h1 = tu_open(src), *h2 = tu_open(out);
 			compare_meta(h1, h2, out);

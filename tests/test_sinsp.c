@@ -22,6 +22,7 @@
 struct ctx {
 	sinsp_t *s;
 	filter_registry_t *reg;
+	const sinsp_evt_t *last; /* the event render_at() stopped at */
 };
 
 static struct ctx open_ctx(const char *path, const struct sinsp_opts *opts)
@@ -60,6 +61,19 @@ static const char *render_at(struct ctx *c, uint64_t num, const char *tmpl)
 			break;
 	}
 	filter_format_render(fmt, sinsp_evt_scap(e), num, (void *)e, buf, sizeof(buf));
+	filter_format_free(fmt);
+	c->last = e;
+	return buf;
+}
+
+/* The current event (the last one render_at() reached) rendered with tmpl. */
+static const char *render_now(struct ctx *c, const char *tmpl)
+{
+	static char buf[4096];
+	filter_format_t *fmt = filter_format_compile(c->reg, tmpl, NULL);
+	ck_assert_msg(fmt != NULL, "%s", filter_registry_geterr(c->reg));
+	ck_assert_ptr_nonnull(c->last);
+	filter_format_render(fmt, sinsp_evt_scap(c->last), sinsp_evt_num(c->last), (void *)c->last, buf, sizeof(buf));
 	filter_format_free(fmt);
 	return buf;
 }
@@ -300,7 +314,7 @@ START_TEST(test_synthetic_state)
 		"{\"container\":{\"Mounts\":[{\"Source\":\"/etc\",\"Destination\":\"/host/etc\",\"Mode\":\"\",\"RW\":true,"
 		"\"Propagation\":\"rprivate\"}],\"id\":\"9dbcbd0c435f\",\"image\":\"nginx:latest\",\"imagerepo\":\"nginx\","
 		"\"imagetag\":\"latest\",\"name\":\"epic_cray\",\"privileged\":true,\"type\":0,"
-		"\"labels\":{\"io.kubernetes.pod.name\":\"web-1\",\"io.kubernetes.pod.namespace\":\"prod\"}}}";
+		"\"pod_sandbox_id\":\"5b3c0a1f2e4d\",\"labels\":{\"io.kubernetes.pod.name\":\"web-1\",\"io.kubernetes.pod.namespace\":\"prod\"}}}";
 	sg_buf b;
 	sg_init(&b);
 	sg_shb(&b, 1, 2);
@@ -562,6 +576,13 @@ START_TEST(test_proc_scan)
 	ck_assert_str_eq(render_at(&c, 1, "%proc.pid|%proc.name|%proc.exepath|%proc.cwd|%fd.name|%user.name|"
 					   "%thread.ismain"),
 			 want);
+	/* capabilities from /proc/PID/status (a clone child inherits them) */
+	const sinsp_thread_t *me = sinsp_find_thread(c.s, getpid());
+	ck_assert_ptr_nonnull(me);
+	const char *caps = render_now(&c, "%thread.cap_effective");
+	ck_assert_str_ne(caps, "<NA>");
+	if (geteuid() == 0)
+		ck_assert_msg(strstr(caps, "CAP_SYS_ADMIN") != NULL, "%s", caps);
 	ck_assert_uint_gt(sinsp_thread_count(c.s), 10); /* the machine's other processes too */
 	close_ctx(&c);
 

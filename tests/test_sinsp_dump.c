@@ -256,6 +256,7 @@ static size_t dump_at(const char *src, uint64_t at, const char *what)
 	sinsp_t *b = open_sinsp(dst);
 	compare_state(s, b, what);
 	sinsp_close(b);
+	size_t nctr = sinsp_containers_count(s->containers); /* written as container events first */
 	d = sinsp_dump_open(s, dst, &o, errbuf); /* again, for the rest of the stream */
 	ck_assert_msg(d != NULL, "%s: %s", what, errbuf);
 
@@ -280,6 +281,13 @@ static size_t dump_at(const char *src, uint64_t at, const char *what)
 	for (n = 0; n < at; n++)
 		ck_assert_int_eq(sinsp_next(s, &e), SINSP_OK);
 	b = open_sinsp(dst);
+	/* the file starts with the containers known at the dump */
+	for (size_t k = 0; k < nctr; k++) {
+		ck_assert_int_eq(sinsp_next(b, &eb), SINSP_OK);
+		ck_assert_msg(scap_evt_type(sinsp_evt_scap(eb)) == 324, "%s: event %zu of the written file is not a container event",
+			      what, k + 1);
+	}
+	ck_assert_uint_eq(sinsp_containers_count(b->containers), nctr);
 	int64_t *seen = NULL; /* threads with an event since the dump */
 	size_t nseen = 0;
 	for (;;) {
