@@ -40,6 +40,9 @@ struct cli {
 	const char *sel[32]; /* --enable / -D: rule names or tags, in order */
 	int sel_on[32], nsel;
 	filter_ruleset_t *rs;
+	struct scap_machine_info mi;      /* the capture's hostname, for JSON alerts */
+	int unbuffered, no_suggested;     /* -U, --no-suggested-output */
+	struct sinsp_opts so;             /* --docker-socket, --docker-root */
 };
 
 static void usage(FILE *f)
@@ -54,6 +57,9 @@ static void usage(FILE *f)
 		"  -R, --rules PATH     raise the alerts of a Falco rules file or directory\n"
 		"  -V, --validate PATH  check a rules file or directory and exit (1 on errors)\n"
 		"  -j, --json           alerts as JSON lines;  --min-priority P;  --list-rules\n"
+		"      --no-suggested-output  do not append the container fields to alert outputs\n"
+		"      --docker-socket PATH, --docker-root DIR  where container metadata comes from\n"
+		"  -U, --unbuffered     write each line when it happens (always on for live capture)\n"
 		"  -D, --disable NAME   disable the rules named NAME or tagged NAME;  --enable NAME\n"
 		"  -p, --print FORMAT   print each event as FORMAT, e.g. '%%evt.num %%proc.name %%fd.name'\n"
 		"  -n, --count N        stop after N events\n"
@@ -124,6 +130,10 @@ static void print_stats(sinsp_t *s, const uint64_t *counts, uint64_t matched, do
 		", purged %" PRIu64 ")\nfds: %" PRIu64 "\ncontainers: %" PRIu64 "\n",
 		ss.n_threads, ss.n_threads_added, ss.n_threads_removed, ss.n_threads_evicted, ss.n_threads_purged,
 		ss.n_fds, ss.n_containers);
+	fprintf(stderr, "container lookups: %" PRIu64 " ok (%" PRIu64 " from files), %" PRIu64 " failed, %" PRIu64
+		" pending, %" PRIu64 " retried; evicted %" PRIu64 "; longest wait %.3f ms\n", ss.n_container_lookups_ok,
+		ss.n_container_lookups_disk, ss.n_container_lookups_failed, ss.n_container_lookups_pending,
+		ss.n_container_lookups_retried, ss.n_containers_evicted, (double)ss.container_delay_max_ns / 1e6);
 	if (!tc)
 		return;
 	for (uint32_t t = 0; t < MAX_TYPES; t++)
@@ -164,6 +174,7 @@ static int load_rules(struct cli *c, filter_registry_t *reg)
 
 	if (!(c->rs = filter_ruleset_new(reg)))
 		return 1;
+	filter_ruleset_set_suggested_output(c->rs, !c->no_suggested);
 	for (int i = 0; i < c->nrules && !rc; i++)
 		rc = filter_ruleset_load_file(c->rs, c->rules[i]);
 	if (!rc)
@@ -182,28 +193,15 @@ static int load_rules(struct cli *c, filter_registry_t *reg)
 	return rc || filter_ruleset_error_count(c->rs) ? 1 : 0;
 }
 
-/* One alert: Falco's text line, or its JSON line. */
-static void alert(const struct cli *c, sinsp_t *s, uint32_t r, const sinsp_evt_t *se)
+/* One alert as it fires: Falco's text line, or its JSON line. */
+static void on_alert(filter_ruleset_t *rs, uint32_t r, const scap_evt_t *e, uint64_t num, void *user, void *ctx)
 {
 	static char out[65536];
-	const scap_evt_t *e = sinsp_evt_scap(se);
-	uint64_t ts = scap_evt_ts(e);
-	time_t secs = (time_t)(ts / 1000000000u);
-	struct tm tm;
-	char tbuf[40];
+	const struct cli *c = ctx;
 
-	if (c->json) {
-		struct scap_machine_info mi = {.sz = sizeof(mi)};
-		const char *host = scap_get_machine_info(sinsp_scap(s), &mi) == SCAP_OK ? mi.hostname : "";
-		if (filter_ruleset_alert_json(c->rs, r, e, sinsp_evt_num(se), (void *)se, host, out, sizeof(out)) >= 0)
-			puts(out);
-		return;
-	}
-	filter_format_render(filter_ruleset_rule_format(c->rs, r), e, sinsp_evt_num(se), (void *)se, out, sizeof(out));
-	localtime_r(&secs, &tm);
-	strftime(tbuf, sizeof(tbuf), "%H:%M:%S", &tm);
-	printf("%s.%09" PRIu64 ": %s %s\n", tbuf, (uint64_t)(ts % 1000000000u),
-	       filter_rules_priority_name(filter_ruleset_rule_priority(c->rs, r)), out);
+	if ((c->json ? filter_ruleset_alert_json(rs, r, e, num, user, c->mi.hostname, out, sizeof(out))
+		     : filter_ruleset_alert_text(rs, r, e, num, user, out, sizeof(out))) >= 0)
+		puts(out);
 }
 
 /* Live engines trace only the syscalls whose events the filter or the rules
@@ -243,6 +241,8 @@ static int run(struct cli *c, filter_registry_t *reg, sinsp_t *s)
 	}
 	if (c->nrules && load_rules(c, reg))
 		return 1;
+	c->mi.sz = sizeof(c->mi);
+	scap_get_machine_info(sinsp_scap(s), &c->mi);
 	if (c->stats && !(counts = calloc(MAX_TYPES, sizeof(*counts)))) {
 		fprintf(stderr, "scapcli: out of memory\n");
 		return 1;
@@ -274,20 +274,17 @@ static int run(struct cli *c, filter_registry_t *reg, sinsp_t *s)
 			break;
 		const scap_evt_t *e = sinsp_evt_scap(se);
 		uint64_t num = sinsp_evt_num(se);
+		int meta = sinsp_evt_is_meta(se); /* container events: always written */
 		if (counts)
 			counts[scap_evt_type(e)]++;
+		if (dump && meta && scap_dump_write(dump, e) < 0)
+			break;
 		if (c->filter && filter_eval(c->filter, e, num, (void *)se) != 1)
 			continue;
-		if (c->rs) {
-			uint32_t idx[64];
-			size_t n = filter_ruleset_match(c->rs, e, num, (void *)se, idx, 64);
-			for (size_t k = 0; k < n && k < 64; k++)
-				alert(c, s, idx[k], se);
-			matched += n;
-		} else if (matched++, dump) {
-			if (scap_dump_write(dump, e) < 0)
-				break;
-		} else if (!c->quiet) { /* -p FORMAT, or sysdig's default line */
+		if (dump && !meta && scap_dump_write(dump, e) < 0)
+			break;
+		matched += c->rs ? filter_ruleset_process(c->rs, e, num, (void *)se, on_alert, c) : 1;
+		if (!c->rs && !dump && !c->quiet) { /* -p FORMAT, or sysdig's default line */
 			int n = c->fmt ? filter_format_render(c->fmt, e, num, (void *)se, line, sizeof(line) - 1)
 				       : sinsp_evt_line(se, c->snaplen, line, sizeof(line) - 1);
 			n = n < 0 ? 0 : n < (int)sizeof(line) - 2 ? n : (int)sizeof(line) - 2;
@@ -328,7 +325,7 @@ static sinsp_t *open_capture(const struct cli *c, filter_registry_t *reg)
 		fprintf(stderr, "scapcli: %s\n", errbuf);
 		return NULL;
 	}
-	sinsp_t *s = sinsp_open(h, NULL, errbuf);
+	sinsp_t *s = sinsp_open(h, &c->so, errbuf);
 	if (!s) {
 		fprintf(stderr, "scapcli: %s\n", errbuf);
 		scap_close(h);
@@ -356,17 +353,19 @@ int main(int argc, char **argv)
 		{"json", no_argument, NULL, 'j'}, {"min-priority", required_argument, NULL, 'P'},
 		{"list-rules", no_argument, NULL, 'l'}, {"engine", required_argument, NULL, 'e'},
 		{"duration", required_argument, NULL, 'u'}, {"disable", required_argument, NULL, 'D'},
-		{"enable", required_argument, NULL, 'N'},
+		{"enable", required_argument, NULL, 'N'}, {"unbuffered", no_argument, NULL, 'U'},
+		{"docker-socket", required_argument, NULL, 'K'}, {"docker-root", required_argument, NULL, 'O'},
+		{"no-suggested-output", no_argument, NULL, 'G'},
 		{NULL, 0, NULL, 0},
 	};
-	struct cli c = {.min_prio = FILTER_RULES_PRIO_DEBUG};
+	struct cli c = {.min_prio = FILTER_RULES_PRIO_DEBUG, .so = SINSP_OPTS_INIT};
 	static char outbuf[1 << 16];
 	const char *explain = NULL;
 	char *end;
 	int opt, rc, list = 0;
 
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
-	while ((opt = getopt_long(argc, argv, "r:e:F:p:n:qs:w:zR:V:D:jh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "r:e:F:p:n:qs:w:zR:V:D:jhU", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'r': c.file = optarg; break;
 		case 'e': c.engine = strcmp(optarg, "savefile") ? optarg : NULL; break;
@@ -414,6 +413,10 @@ int main(int argc, char **argv)
 			c.sel[c.nsel++] = optarg;
 			break;
 		case 'j': c.json = 1; break;
+		case 'U': c.unbuffered = 1; break;
+		case 'G': c.no_suggested = 1; break;
+		case 'K': c.so.docker_socket = optarg; break;
+		case 'O': c.so.docker_root = optarg; break;
 		case 'l': c.list_rules = 1; break;
 		case 'P':
 			if ((c.min_prio = filter_rules_priority_parse(optarg)) < 0) {
@@ -464,6 +467,9 @@ int main(int argc, char **argv)
 		filter_registry_free(reg);
 		return 2;
 	}
+	/* live, or -U: each line and alert is written when it happens */
+	if (c.engine || c.unbuffered)
+		setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	sinsp_t *s = open_capture(&c, reg);

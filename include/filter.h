@@ -74,6 +74,7 @@ SCAP_EXPORT const char *filter_ftype_name(enum filter_ftype t);
 #define FILTER_FIELD_LIST 0x10u         /* extracts a list: only exists, in, intersects apply */
 #define FILTER_FIELD_ANY 0x20u          /* may extract several values; a comparison is true if one matches */
 #define FILTER_FIELD_FILTER_ONLY 0x40u  /* meaningful in conditions only, not in outputs */
+#define FILTER_FIELD_SUGGESTED 0x80u    /* suggested for alert outputs (Falco's suggested output fields) */
 
 /* ---- providers ------------------------------------------------------------- */
 

@@ -114,6 +114,16 @@ SCAP_EXPORT filter_format_t *filter_ruleset_rule_format(const filter_ruleset_t *
  * being enabled after compile failed to compile (diagnostic added). */
 SCAP_EXPORT int filter_ruleset_enable(filter_ruleset_t *rs, const char *name_or_tag, bool enabled);
 
+/* Falco appends to every rule's output the fields their providers suggest
+ * (FILTER_FIELD_SUGGESTED: container.id, container.name,
+ * container.image.repository, container.image.tag, k8s.pod.name,
+ * k8s.ns.name), as " container_id=%container.id ...", and drops the
+ * deprecated %container.info (a LOAD_DEPRECATED_ITEM warning). On by
+ * default, as Falco's default append_output (suggested_output: true); off:
+ * outputs are the rules' own. Takes effect at the next
+ * filter_ruleset_compile(). */
+SCAP_EXPORT int filter_ruleset_set_suggested_output(filter_ruleset_t *rs, bool on);
+
 /* Rules less severe than prio are not matched (default DEBUG: all). */
 SCAP_EXPORT int filter_ruleset_set_min_priority(filter_ruleset_t *rs, int prio);
 
@@ -122,6 +132,20 @@ SCAP_EXPORT int filter_ruleset_set_min_priority(filter_ruleset_t *rs, int prio);
  * number of matches (may exceed max). */
 SCAP_EXPORT size_t filter_ruleset_match(filter_ruleset_t *rs, const scap_evt_t *evt, uint64_t num, void *user,
 					uint32_t *rule_idx, size_t max);
+/* Alerts as they fire: cb is called for each matching rule (in rule
+ * order) before filter_ruleset_process() returns, with the event it
+ * matched; render the alert there with filter_ruleset_alert_text() or
+ * filter_ruleset_alert_json(). Returns the number of alerts. */
+typedef void (*filter_alert_fn)(filter_ruleset_t *rs, uint32_t rule, const scap_evt_t *evt, uint64_t num,
+				void *user, void *ctx);
+SCAP_EXPORT size_t filter_ruleset_process(filter_ruleset_t *rs, const scap_evt_t *evt, uint64_t num, void *user,
+					  filter_alert_fn cb, void *ctx);
+/* Render the alert of rule `rule` for evt as Falco's text line, without a
+ * newline: "HH:MM:SS.NNNNNNNNN: Priority output" (the event's time in the
+ * local time zone). Like snprintf: returns the length the whole line needs,
+ * or a negative code. */
+SCAP_EXPORT int filter_ruleset_alert_text(filter_ruleset_t *rs, size_t rule, const scap_evt_t *evt, uint64_t num,
+					  void *user, char *buf, size_t buflen);
 /* Render the alert of rule `rule` for evt as one line of Falco's JSON
  * output (keys hostname, output, output_fields, priority, rule, source,
  * tags, time: RFC 3339, UTC, nanoseconds), without a newline. Writes at most

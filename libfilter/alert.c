@@ -108,3 +108,31 @@ SCAP_EXPORT int filter_ruleset_alert_json(filter_ruleset_t *rs, size_t rule, con
 		buf[b.n < buflen ? b.n : buflen - 1] = '\0';
 	return b.n > (size_t)0x7fffffff ? 0x7fffffff : (int)b.n;
 }
+
+SCAP_EXPORT int filter_ruleset_alert_text(filter_ruleset_t *rs, size_t rule, const scap_evt_t *evt, uint64_t num,
+					  void *user, char *buf, size_t buflen)
+{
+	filter_format_t *fmt;
+	uint64_t ts;
+	time_t secs;
+	struct tm tm;
+	char head[64];
+	int prio, hl;
+
+	if (!rs || !evt || (!buf && buflen) || (prio = filter_ruleset_rule_priority(rs, rule)) < 0 ||
+	    !(fmt = filter_ruleset_rule_format(rs, rule)))
+		return FILTER_ERR_INVAL;
+	ts = scap_evt_ts(evt);
+	secs = (time_t)(ts / 1000000000u);
+	localtime_r(&secs, &tm);
+	hl = (int)strftime(head, sizeof(head), "%H:%M:%S", &tm);
+	hl += snprintf(head + hl, sizeof(head) - (size_t)hl, ".%09" PRIu64 ": %s ", ts % 1000000000u,
+		       filter_rules_priority_name(prio));
+	if (buflen == 0)
+		return hl + filter_format_render(fmt, evt, num, user, NULL, 0);
+	size_t keep = (size_t)hl < buflen - 1 ? (size_t)hl : buflen - 1;
+	memcpy(buf, head, keep);
+	buf[keep] = '\0';
+	int n = filter_format_render(fmt, evt, num, user, buf + keep, buflen - keep);
+	return n < 0 ? n : hl + n;
+}

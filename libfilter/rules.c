@@ -281,6 +281,7 @@ struct rrule {
 	filter_t *f;
 	filter_format_t *fmt;
 	bool failed;
+	bool warned_cinfo; /* the %container.info warning was given */
 };
 
 struct rfile {
@@ -303,6 +304,7 @@ struct filter_ruleset {
 	size_t nrules, caprules;
 	int min_prio;
 	bool compiled;
+	bool no_suggested; /* filter_ruleset_set_suggested_output(rs, false) */
 	/* event-type index */
 	bool index_dirty;
 	uint32_t ntypes;
@@ -2092,6 +2094,61 @@ static struct loc err_loc(filter_ruleset_t *rs, const struct segs *sg, const cha
 	return segs_pos(rs, sg, text, pos, fallback);
 }
 
+/* The output Falco formats: %container.info dropped (it is deprecated:
+ * the suggested fields say the same), then, unless turned off, " key=%field"
+ * for each field its provider suggests for outputs (Falco's default
+ * append_output: suggested_output: true), the key being the field name
+ * with '_' for '.'. malloc'd; NULL when out of memory. */
+static char *final_output(filter_ruleset_t *rs, struct rrule *r)
+{
+	static const char cinfo[] = "%container.info";
+	const char *o = r->output ? r->output : "";
+	size_t n = strlen(o), cap = n + 1;
+	char *out, *w;
+
+	for (size_t i = 0; !rs->no_suggested && i < filter_registry_field_count(rs->reg); i++) {
+		const char *name;
+		uint32_t flags;
+		if (filter_registry_field_info(rs->reg, i, &name, NULL, &flags, NULL, NULL) == 0 &&
+		    (flags & FILTER_FIELD_SUGGESTED))
+			cap += 2 * strlen(name) + 3;
+	}
+	if (!(out = malloc(cap)))
+		return NULL;
+	w = out;
+	for (const char *p = o; *p;) {
+		const char *hit = strstr(p, cinfo);
+		size_t k = hit ? (size_t)(hit - p) : strlen(p);
+		memcpy(w, p, k);
+		w += k;
+		p += k;
+		if (hit) {
+			p += sizeof(cinfo) - 1;
+			if (!r->warned_cinfo)
+				add_diag(rs, FILTER_RULES_WARNING, "LOAD_DEPRECATED_ITEM", "rule", r->name, &r->loc,
+					 "%%container.info is deprecated and no more useful: the suggested "
+					 "container fields are added to the output");
+			r->warned_cinfo = true;
+		}
+	}
+	for (size_t i = 0; !rs->no_suggested && i < filter_registry_field_count(rs->reg); i++) {
+		const char *name;
+		uint32_t flags;
+		if (filter_registry_field_info(rs->reg, i, &name, NULL, &flags, NULL, NULL) != 0 ||
+		    !(flags & FILTER_FIELD_SUGGESTED))
+			continue;
+		*w++ = ' ';
+		for (const char *c = name; *c; c++)
+			*w++ = *c == '.' ? '_' : *c;
+		*w++ = '=';
+		*w++ = '%';
+		memcpy(w, name, strlen(name));
+		w += strlen(name);
+	}
+	*w = '\0';
+	return out;
+}
+
 static int compile_rule(filter_ruleset_t *rs, struct rrule *r)
 {
 	int err = 0;
@@ -2119,7 +2176,16 @@ static int compile_rule(filter_ruleset_t *rs, struct rrule *r)
 		add_diag(rs, FILTER_RULES_ERROR, "LOAD_ERR_COMPILE_CONDITION", "rule", r->name, &l, "%s", msg);
 		return err ? err : FILTER_ERR_COMPILE;
 	}
-	r->fmt = filter_format_compile(rs->reg, r->output, &err);
+	char *out = final_output(rs, r);
+	if (!out) {
+		add_diag(rs, FILTER_RULES_ERROR, "LOAD_ERR_COMPILE_OUTPUT", "rule", r->name, &r->loc, "out of memory");
+		filter_free(r->f);
+		r->f = NULL;
+		r->failed = true;
+		return FILTER_ERR_NOMEM;
+	}
+	r->fmt = filter_format_compile(rs->reg, out, &err);
+	free(out);
 	if (!r->fmt) {
 		uint32_t col = reg_msg(rs, msg, sizeof(msg), macro, sizeof(macro));
 		struct loc l = err_loc(rs, &r->osegs, r->output, 0, &r->loc, NULL, NULL, col);
@@ -2391,6 +2457,14 @@ SCAP_EXPORT int filter_ruleset_enable(filter_ruleset_t *rs, const char *name_or_
 	return ret ? ret : n;
 }
 
+SCAP_EXPORT int filter_ruleset_set_suggested_output(filter_ruleset_t *rs, bool on)
+{
+	if (!rs)
+		return FILTER_ERR_INVAL;
+	rs->no_suggested = !on;
+	return FILTER_OK;
+}
+
 SCAP_EXPORT int filter_ruleset_set_min_priority(filter_ruleset_t *rs, int prio)
 {
 	if (!rs || prio < 0 || prio > FILTER_RULES_PRIO_DEBUG)
@@ -2467,8 +2541,10 @@ SCAP_EXPORT size_t filter_ruleset_type_rule_count(filter_ruleset_t *rs, uint16_t
 	return n;
 }
 
-SCAP_EXPORT size_t filter_ruleset_match(filter_ruleset_t *rs, const scap_evt_t *evt, uint64_t num, void *user,
-					uint32_t *rule_idx, size_t max)
+/* Call cb for each enabled compiled rule that matches evt, in rule order;
+ * returns the number of matches. */
+static size_t match_each(filter_ruleset_t *rs, const scap_evt_t *evt, uint64_t num, void *user,
+			 void (*cb)(void *ctx, uint32_t rule), void *ctx)
 {
 	size_t found = 0;
 	if (!rs || !evt || (rs->index_dirty && build_index(rs)))
@@ -2484,8 +2560,7 @@ SCAP_EXPORT size_t filter_ruleset_match(filter_ruleset_t *rs, const scap_evt_t *
 		}
 		for (size_t k = 0; k < nv; k++)
 			if (filter_eval(rs->rules[v[k]].f, evt, num, user) == 1) {
-				if (found < max && rule_idx)
-					rule_idx[found] = v[k];
+				cb(ctx, v[k]);
 				found++;
 			}
 		return found;
@@ -2493,10 +2568,53 @@ SCAP_EXPORT size_t filter_ruleset_match(filter_ruleset_t *rs, const scap_evt_t *
 	for (size_t k = 0; k < rs->nall_rules; k++) {
 		filter_t *f = rs->rules[rs->all_rules[k]].f;
 		if (filter_may_match_type(f, t) && filter_eval(f, evt, num, user) == 1) {
-			if (found < max && rule_idx)
-				rule_idx[found] = rs->all_rules[k];
+			cb(ctx, rs->all_rules[k]);
 			found++;
 		}
 	}
 	return found;
+}
+
+struct idx_out {
+	uint32_t *idx;
+	size_t max, n;
+};
+
+static void keep_idx(void *ctx, uint32_t rule)
+{
+	struct idx_out *o = ctx;
+	if (o->n < o->max && o->idx)
+		o->idx[o->n] = rule;
+	o->n++;
+}
+
+SCAP_EXPORT size_t filter_ruleset_match(filter_ruleset_t *rs, const scap_evt_t *evt, uint64_t num, void *user,
+					uint32_t *rule_idx, size_t max)
+{
+	struct idx_out o = {rule_idx, max, 0};
+	return match_each(rs, evt, num, user, keep_idx, &o);
+}
+
+struct alert_ctx {
+	filter_ruleset_t *rs;
+	const scap_evt_t *evt;
+	uint64_t num;
+	void *user;
+	filter_alert_fn cb;
+	void *ctx;
+};
+
+static void call_alert(void *ctx, uint32_t rule)
+{
+	struct alert_ctx *a = ctx;
+	a->cb(a->rs, rule, a->evt, a->num, a->user, a->ctx);
+}
+
+SCAP_EXPORT size_t filter_ruleset_process(filter_ruleset_t *rs, const scap_evt_t *evt, uint64_t num, void *user,
+					  filter_alert_fn cb, void *ctx)
+{
+	struct alert_ctx a = {rs, evt, num, user, cb, ctx};
+	if (!cb)
+		return filter_ruleset_match(rs, evt, num, user, NULL, 0);
+	return match_each(rs, evt, num, user, call_alert, &a);
 }

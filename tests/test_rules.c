@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "filter.h"
 #include "filter_rules.h"
@@ -544,6 +545,75 @@ START_TEST(test_match_captures)
 }
 END_TEST
 
+/* The alert API: filter_ruleset_process() calls back per matching rule, in
+ * rule order, as filter_ruleset_match() finds them; the text line; Falco's
+ * suggested container fields appended to outputs (and dropped with
+ * filter_ruleset_set_suggested_output(false)); %container.info dropped with
+ * a LOAD_DEPRECATED_ITEM warning. */
+struct seen_alerts {
+	uint32_t rules[8];
+	size_t n;
+	char text[8][1024];
+};
+
+static void keep_alert(filter_ruleset_t *rs, uint32_t rule, const scap_evt_t *evt, uint64_t num, void *user,
+		       void *ctx)
+{
+	struct seen_alerts *a = ctx;
+	ck_assert_uint_lt(a->n, 8);
+	a->rules[a->n] = rule;
+	ck_assert_int_gt(filter_ruleset_alert_text(rs, rule, evt, num, user, a->text[a->n], sizeof(a->text[0])), 0);
+	a->n++;
+}
+
+START_TEST(test_alert_api)
+{
+	static const char yaml[] = "- rule: first\n  desc: d\n  condition: evt.type = open\n"
+				   "  output: opened %evt.num %container.info\n  priority: WARNING\n"
+				   "- rule: second\n  desc: d\n  condition: evt.type in (open, close)\n"
+				   "  output: any %evt.type\n  priority: info\n";
+	static const char sugg[] = " container_id=<NA> container_name=<NA> container_image_repository=<NA> "
+				   "container_image_tag=<NA> k8s_pod_name=<NA> k8s_ns_name=<NA>";
+	char want[1024];
+	setenv("TZ", "UTC", 1);
+	tzset();
+	for (int on = 1; on >= 0; on--) {
+		filter_registry_t *reg = new_reg();
+		filter_ruleset_t *rs = filter_ruleset_new(reg);
+		if (!on)
+			ck_assert_int_eq(filter_ruleset_set_suggested_output(rs, false), FILTER_OK);
+		ck_assert_int_eq(filter_ruleset_load_string(rs, yaml, sizeof(yaml) - 1, "api.yaml"), FILTER_OK);
+		ck_assert_int_eq(filter_ruleset_compile(rs), FILTER_OK);
+		check_diag(rs, "LOAD_DEPRECATED_ITEM", "first", FILTER_RULES_WARNING, "rule", 1, 3);
+		char errbuf[SCAP_ERRBUF_SIZE];
+		scap_evt_t *e = scap_evt_new(3 /* open< */, 1700000000123456789ull, 42, 0, NULL, NULL, errbuf);
+		ck_assert_msg(e != NULL, "%s", errbuf);
+		struct seen_alerts a = {0};
+		ck_assert_uint_eq(filter_ruleset_process(rs, e, 7, NULL, keep_alert, &a), 2);
+		ck_assert_uint_eq(a.n, 2);
+		ck_assert_uint_eq(a.rules[0], 0);
+		ck_assert_uint_eq(a.rules[1], 1);
+		snprintf(want, sizeof(want), "22:13:20.123456789: Warning opened 7 %s", on ? sugg : "");
+		ck_assert_str_eq(a.text[0], want);
+		snprintf(want, sizeof(want), "22:13:20.123456789: Informational any open%s", on ? sugg : "");
+		ck_assert_str_eq(a.text[1], want);
+		/* JSON: the appended fields are output fields too */
+		char json[4096];
+		ck_assert_int_gt(filter_ruleset_alert_json(rs, 1, e, 7, NULL, "h", json, sizeof(json)), 0);
+		ck_assert_msg((strstr(json, "\"container.name\":\"<NA>\"") != NULL) == on, "%s", json);
+		/* a buffer too small: the needed length, a cut line */
+		char small[16];
+		int need = filter_ruleset_alert_text(rs, 1, e, 7, NULL, small, sizeof(small));
+		ck_assert_int_eq(need, (int)strlen(a.text[1]));
+		ck_assert_uint_eq(strlen(small), sizeof(small) - 1);
+		ck_assert_int_eq(filter_ruleset_alert_text(rs, 1, e, 7, NULL, NULL, 0), need);
+		scap_evt_free(e);
+		filter_ruleset_free(rs);
+		filter_registry_free(reg);
+	}
+}
+END_TEST
+
 Suite *rules_suite(void)
 {
 	Suite *s = suite_create("rules");
@@ -555,6 +625,7 @@ Suite *rules_suite(void)
 	tcase_add_loop_test(tc, test_errors, 0, (int)(sizeof(ecases) / sizeof(ecases[0])));
 	tcase_add_test(tc, test_bounds);
 	tcase_add_test(tc, test_enable_index);
+	tcase_add_test(tc, test_alert_api);
 	suite_add_tcase(s, tc);
 	TCase *tm = tcase_create("captures");
 	tcase_set_timeout(tm, 120);
