@@ -52,8 +52,14 @@ check-asan: deps $(ASAN_BUILD)/build.ninja
 	ninja -C $(ASAN_BUILD)
 	meson test -C $(ASAN_BUILD) -v --print-errorlogs
 
-check: check-normal check-asan
-	@python3 scripts/test-summary.py $(BUILD) $(ASAN_BUILD)
+# Both builds run even when the first fails; the summary (passed, failed,
+# skipped with reasons) decides the exit status. Old test logs are removed
+# first so that a build that fails to compile counts as failed.
+check: deps
+	@rm -f $(BUILD)/meson-logs/testlog.json $(ASAN_BUILD)/meson-logs/testlog.json; \
+	rc=0; $(MAKE) --no-print-directory check-normal || rc=1; \
+	$(MAKE) --no-print-directory check-asan || rc=1; \
+	python3 scripts/test-summary.py $(BUILD) $(ASAN_BUILD) || rc=1; exit $$rc
 
 bench: build
 	./scripts/bench.sh $(BUILD)

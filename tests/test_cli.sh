@@ -37,21 +37,50 @@ grep -q "column 19: unknown field 'evt.nosuch'" "$tmp/err" && ok || ko "filter e
 if ! "$cli" -e bpf -n 1 -q 2>"$tmp/err"; then
 	echo "SKIP: cli live capture: $(head -n1 "$tmp/err")"
 else
+	# A capture is live once it shows a marker exec: the marker runs until
+	# every capture shows it (deadline 60 s). scapcli prints no readiness
+	# message, and its stdout is block-buffered: the marker's 3 KB of
+	# arguments fill the buffer (and the -w file's) within a few runs.
+	pad=$(printf '%3000s' '' | tr ' ' x)
+	live_wait() { # TAG FILE...: a text output of '%proc.name %proc.args', or a .scap
+		tag=$1
+		shift
+		end=$(($(date +%s) + 60))
+		while :; do
+			/bin/true "$tag" "$pad"
+			all=1
+			for f in "$@"; do
+				case $f in
+				*.scap) "$cli" -r "$f" -F 'evt.type=execve' -p '%proc.args' 2>/dev/null | grep -q "^$tag " || all=0 ;;
+				*) grep -q "^true $tag " "$f" 2>/dev/null || all=0 ;;
+				esac
+			done
+			[ $all -eq 1 ] && return 0
+			[ "$(date +%s)" -lt "$end" ] || return 1
+			sleep 0.1
+		done
+	}
 	# a marker exec, seen by a filtered live capture, also written with -w
 	uniq="scapcli-live-$$"
-	"$cli" -e bpf -F "evt.type=execve and proc.name=true" --duration 4 -p '%proc.name %proc.args' >"$tmp/live" 2>"$tmp/err" &
-	"$cli" -e bpf -F "proc.name=true" --duration 4 -w "$tmp/live.scap" 2>/dev/null &
-	sleep 2
+	"$cli" -e bpf -F "evt.type=execve and proc.name=true" -p '%proc.name %proc.args' >"$tmp/live" 2>"$tmp/err" &
+	p1=$!
+	"$cli" -e bpf -F "proc.name=true" -w "$tmp/live.scap" 2>/dev/null &
+	p2=$!
+	live_wait "$uniq-ready" "$tmp/live" "$tmp/live.scap" && ok || ko "live: no marker within 60 s"
 	/bin/true "$uniq" a b
-	wait
-	grep -q "^true $uniq a b$" "$tmp/live" && ok || { ko "live execve"; cat "$tmp/live" "$tmp/err"; }
+	live_wait "$uniq-end" "$tmp/live" "$tmp/live.scap" && ok || ko "live: no end marker within 60 s"
+	kill -INT $p1 $p2
+	wait $p1 && wait $p2 && ok || ko "live: exit status after SIGINT"
+	grep -q "^true $uniq a b$" "$tmp/live" && ok || { ko "live execve"; tail -c 2000 "$tmp/live"; cat "$tmp/err"; }
 	grep -q '^drops: 0 (buffer full 0, too large 0, probe 0)$' "$tmp/err" && ok || { ko "live drops line"; cat "$tmp/err"; }
 	"$cli" -r "$tmp/live.scap" -F "evt.type=execve" -p '%proc.name %proc.args' | grep -q "^true $uniq a b$" && ok ||
 		ko "live -w capture read back"
+	# --duration stops a live capture by itself
+	"$cli" -e bpf -q --duration 0.5 2>"$tmp/err" && grep -q '^drops: ' "$tmp/err" && ok || ko "--duration 0.5"
 	# Ctrl-C stops cleanly, with exit status 0 and the counters
-	"$cli" -e bpf -q --stats 2>"$tmp/err" &
+	"$cli" -e bpf --stats -F "evt.type=execve and proc.name=true" -p '%proc.name %proc.args' >"$tmp/live2" 2>"$tmp/err" &
 	pid=$!
-	sleep 1.5
+	live_wait "$uniq-sigint" "$tmp/live2" && ok || ko "SIGINT: no marker within 60 s"
 	kill -INT $pid
 	wait $pid && ok || ko "SIGINT: exit status"
 	grep -q '^events: [1-9]' "$tmp/err" && grep -q '^drops: ' "$tmp/err" && ok || { ko "SIGINT: stats"; cat "$tmp/err"; }
