@@ -181,6 +181,10 @@ static bool event_container(const struct sinsp_evt *e, struct who *w)
 	const struct sinsp_thread *t = e->thread;
 
 	memset(w, 0, sizeof(*w));
+	/* upstream gives events flagged EF_SKIPPARSERESET (procinfo, ...) no
+	 * thread of their own: a placeholder made for one is not shown */
+	if (t && t->placeholder && (scap_event_flags(scap_evt_type(e->evt)) & SCAP_EF_SKIPPARSERESET))
+		return false;
 	if (t) {
 		/* as the container plugin of current Falco: a thread no runtime's
 		 * cgroup claims is on the host, also in a pid namespace of its own
