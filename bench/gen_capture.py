@@ -25,7 +25,10 @@ def main():
     if not events:
         sys.exit("no events in " + src)
     ts = [struct.unpack_from("<Q", b, 8 + HDR_OFF[t])[0] for t, b in events]
-    span = max(ts) - min(ts) + 1000
+    # events stamped 0 (the container events of some captures) keep their
+    # time; the span is over the others
+    real = [t for t in ts if t] or [0]
+    span = max(real) - min(real) + 1000
     opener = gzip.open if "--gzip" in sys.argv else open
     n = 0
     with opener(out, "wb") as f:
@@ -36,7 +39,8 @@ def main():
             shift = rep * span
             for (t, b), t0 in zip(events, ts):
                 blk = bytearray(b)
-                struct.pack_into("<Q", blk, 8 + HDR_OFF[t], t0 + shift)
+                if t0:
+                    struct.pack_into("<Q", blk, 8 + HDR_OFF[t], t0 + shift)
                 f.write(blk)
                 n += 1
             rep += 1
