@@ -8,7 +8,8 @@
 # only runs it, it never builds or fetches it. Its path is the second
 # argument, else $SINSP_EXAMPLE.
 # Environment: SCAPCLI (default build/cli/scapcli of this checkout),
-# SINSP_EXAMPLE, FIELDS (the fields compared, space separated; default the
+# SINSP_EXAMPLE, FILTER (a condition both sides apply, e.g. the events of
+# processes that exec'd: 'evt.type = execve and evt.dir = <'), FIELDS (the fields compared, space separated; default the
 # container.* and k8s.* fields below), SHOW (differences shown per field,
 # default 5), KEEP (a directory: keep both raw outputs there).
 # Each side prints, for every event, evt.num, evt.rawtime, thread.tid,
@@ -74,12 +75,20 @@ for f in $fields; do
 	esac
 done
 
-"$scapcli" -r "$cap" -p "$fours" >"$tmp/ours.raw" 2>"$tmp/ours.err"
+if [ -n "${FILTER:-}" ]; then
+	"$scapcli" -r "$cap" -F "$FILTER" -p "$fours" >"$tmp/ours.raw" 2>"$tmp/ours.err"
+else
+	"$scapcli" -r "$cap" -p "$fours" >"$tmp/ours.raw" 2>"$tmp/ours.err"
+fi
 rc=$?
 [ $rc -eq 0 ] || die "scapcli failed (exit $rc): $(head -c 400 "$tmp/ours.err")"
 # -a: every thread, not only main threads; '*': print <NA> for missing
 # values instead of dropping the line.
-"$ref" -a -s "$cap" -o "*$frefs" >"$tmp/ref.raw" 2>"$tmp/ref.err"
+if [ -n "${FILTER:-}" ]; then
+	"$ref" -a -s "$cap" -f "$FILTER" -o "*$frefs" >"$tmp/ref.raw" 2>"$tmp/ref.err"
+else
+	"$ref" -a -s "$cap" -o "*$frefs" >"$tmp/ref.raw" 2>"$tmp/ref.err"
+fi
 rc=$?
 [ $rc -eq 0 ] || die "reference failed (exit $rc): $(head -c 400 "$tmp/ref.err")"
 if [ -n "${KEEP:-}" ]; then
