@@ -110,6 +110,7 @@ struct sinsp_containers {
 	size_t n, cap;
 	size_t bytes; /* sum of the entries' d.bytes */
 	size_t max_count, max_bytes;
+	const struct sinsp_container *last; /* the entry the last add stored */
 };
 
 static void labels_free(struct label_set *l)
@@ -271,6 +272,8 @@ int sinsp_containers_remove(struct sinsp_containers *t, const char *id)
 	if (!c)
 		return 0;
 	HASH_DEL(t->head, c);
+	if (t->last == c)
+		t->last = NULL;
 	/* the last entry takes its slot */
 	t->vec[c->idx] = t->vec[--t->n];
 	t->vec[c->idx]->idx = c->idx;
@@ -318,6 +321,7 @@ static int table_put(struct sinsp_containers *t, struct sinsp_container *c, char
 		old->d = c->d;
 		c->d = tmp;
 		ctr_free(c);
+		t->last = old;
 		return 0;
 	}
 	if (t->n >= t->max_count) {
@@ -352,7 +356,13 @@ static int table_put(struct sinsp_containers *t, struct sinsp_container *c, char
 	c->idx = t->n;
 	t->vec[t->n++] = c;
 	t->bytes += c->d.bytes;
+	t->last = c;
 	return 0;
+}
+
+const struct sinsp_container *sinsp_containers_last(const struct sinsp_containers *t)
+{
+	return t ? t->last : NULL;
 }
 
 /* ---- JSON ------------------------------------------------------------- */
@@ -681,6 +691,54 @@ static int jmember(const struct jctx *j, int obj, const char *key)
 	return found;
 }
 
+/* The members of one object, walked once: jm_get() then looks a key up
+ * without walking the values' subtrees again (the container object has some
+ * 30 keys, asked for some 25 times). Past JM_MAX members, jmember(). */
+#define JM_MAX 128
+struct jmembers {
+	const struct jctx *j;
+	int obj, n;
+	bool all; /* every member is in key[] */
+	int key[JM_MAX];
+	bool esc[JM_MAX]; /* the key has an escape: compared unescaped */
+};
+
+static void jm_init(struct jmembers *m, const struct jctx *j, int obj)
+{
+	m->j = j;
+	m->obj = obj;
+	m->n = 0;
+	m->all = true;
+	if (obj < 0 || j->tok[obj].type != JSMN_OBJECT)
+		return;
+	for (int f = 0, kk = obj + 1; f < j->tok[obj].size && kk + 1 < j->ntok; f++) {
+		if (m->n == JM_MAX) {
+			m->all = false;
+			return;
+		}
+		const jsmntok_t *t = &j->tok[kk];
+		m->esc[m->n] = memchr(j->js + t->start, '\\', (size_t)(t->end - t->start)) != NULL;
+		m->key[m->n++] = kk;
+		kk = jskip(j, kk);
+	}
+}
+
+static int jm_get(const struct jmembers *m, const char *key)
+{
+	if (!m->all)
+		return jmember(m->j, m->obj, key);
+	size_t kl = strlen(key);
+	for (int i = m->n - 1; i >= 0; i--) { /* the last one wins, as jsoncpp */
+		const jsmntok_t *t = &m->j->tok[m->key[i]];
+		if (t->type != JSMN_STRING || t->size != 1)
+			continue;
+		if (m->esc[i] ? jkey_is(m->j, m->key[i], key)
+			      : (size_t)(t->end - t->start) == kl && !memcmp(m->j->js + t->start, key, kl))
+			return m->key[i] + 1;
+	}
+	return -1;
+}
+
 /* Mounts: [{"Source","Destination","Mode","RW","Propagation"}, ...]. */
 static int parse_mounts(struct jctx *j, int arr, struct ctr_data *d)
 {
@@ -782,12 +840,12 @@ static int parse_labels(struct jctx *j, int obj, struct label_set *l)
 /* Health probes: "Healthcheck", "LivenessProbe", "ReadinessProbe" objects
  * {"exe": ..., "args": [...]} (upstream's container_health_probe). Kept as
  * the command line the fields show: exe and the args, space separated. */
-static int parse_probes(struct jctx *j, int cobj, struct ctr_data *d)
+static int parse_probes(struct jctx *j, const struct jmembers *cm, struct ctr_data *d)
 {
 	static const char *const keys[SINSP_CONTAINER_PROBES] = {"Healthcheck", "LivenessProbe", "ReadinessProbe"};
 
 	for (size_t p = 0; p < SINSP_CONTAINER_PROBES; p++) {
-		int o = jmember(j, cobj, keys[p]);
+		int o = jm_get(cm, keys[p]);
 		if (o < 0 || j->tok[o].type != JSMN_OBJECT)
 			continue;
 		int exe = jmember(j, o, "exe"), args = jmember(j, o, "args");
@@ -905,8 +963,10 @@ static int parse_container(struct jctx *j, struct sinsp_container *c)
 	cobj = jmember(j, root, "container"); /* the last one wins, as jsoncpp */
 	if (cobj < 0 || j->tok[cobj].type != JSMN_OBJECT)
 		return jerr(j, "no \"container\" object");
+	struct jmembers cm;
+	jm_init(&cm, j, cobj);
 
-	int i_id = jmember(j, cobj, "id");
+	int i_id = jm_get(&cm, "id");
 	if (i_id < 0 || !jscalar(j, i_id))
 		return jerr(j, "no container.id");
 	c->id = jstr(j, i_id);
@@ -933,7 +993,7 @@ static int parse_container(struct jctx *j, struct sinsp_container *c)
 		{"cni_json", offsetof(struct ctr_data, cni_json)},
 	};
 	for (size_t k = 0; k < sizeof(strs) / sizeof(strs[0]); k++)
-		if (jset_str(j, jmember(j, cobj, strs[k].key), (char **)((char *)d + strs[k].off)))
+		if (jset_str(j, jm_get(&cm, strs[k].key), (char **)((char *)d + strs[k].off)))
 			return jerr(j, "out of memory");
 	/* booleans: true/false or numbers; absent, null or other: false */
 	static const struct {
@@ -947,35 +1007,35 @@ static int parse_container(struct jctx *j, struct sinsp_container *c)
 		{"is_pod_sandbox", offsetof(struct ctr_data, is_pod_sandbox)},
 	};
 	for (size_t k = 0; k < sizeof(bools) / sizeof(bools[0]); k++) {
-		int v = jmember(j, cobj, bools[k].key);
+		int v = jm_get(&cm, bools[k].key);
 		bool b;
 		if (v >= 0 && jget_bool(j, v, &b))
 			*(bool *)((char *)d + bools[k].off) = b;
 	}
 
-	int v = jmember(j, cobj, "type");
+	int v = jm_get(&cm, "type");
 	d->type = v >= 0 && jget_u32(j, v, &u) ? u : SINSP_CT_UNKNOWN;
-	v = jmember(j, cobj, "lookup_state");
+	v = jm_get(&cm, "lookup_state");
 	d->lookup_state = SINSP_CONTAINER_LOOKUP_SUCCESSFUL;
 	if (v >= 0 && jget_u32(j, v, &u) && u <= SINSP_CONTAINER_LOOKUP_FAILED)
 		d->lookup_state = (int)u;
-	v = jmember(j, cobj, "created_time");
+	v = jm_get(&cm, "created_time");
 	if (v >= 0 && !jget_i64(j, v, &d->created_time))
 		d->created_time = 0;
 	struct in_addr a;
 	if (d->ip && inet_pton(AF_INET, d->ip, &a) == 1)
 		d->ipv4 = ntohl(a.s_addr);
 
-	v = jmember(j, cobj, "Mounts");
+	v = jm_get(&cm, "Mounts");
 	if (v >= 0 && j->tok[v].type == JSMN_ARRAY && parse_mounts(j, v, d))
 		return -1;
-	v = jmember(j, cobj, "labels");
+	v = jm_get(&cm, "labels");
 	if (v >= 0 && j->tok[v].type == JSMN_OBJECT && parse_labels(j, v, &d->labels))
 		return -1;
-	v = jmember(j, cobj, "pod_sandbox_labels");
+	v = jm_get(&cm, "pod_sandbox_labels");
 	if (v >= 0 && j->tok[v].type == JSMN_OBJECT && parse_labels(j, v, &d->pod_labels))
 		return -1;
-	if (parse_probes(j, cobj, d))
+	if (parse_probes(j, &cm, d))
 		return -1;
 	if (render_mounts(d))
 		return jerr(j, "out of memory");
@@ -1005,6 +1065,15 @@ int sinsp_containers_add_json(struct sinsp_containers *t, const char *json, size
 		len--;
 	if (len == 0)
 		return jerr(&j, "empty");
+	/* the same text as an entry's (a capture repeats its container events,
+	 * a live stream its own): nothing to parse */
+	for (size_t i = 0; i < t->n; i++) {
+		const struct ctr_data *d = &t->vec[i]->d;
+		if (d->json && d->json_len == keep && !memcmp(d->json, json, keep)) {
+			t->last = t->vec[i];
+			return 0;
+		}
+	}
 	if (len > SINSP_CONTAINER_JSON_MAX) {
 		snprintf(msg, sizeof(msg), "too big (%zu bytes, max %u)", len, (unsigned)SINSP_CONTAINER_JSON_MAX);
 		return jerr(&j, msg);

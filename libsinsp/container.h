@@ -178,6 +178,9 @@ size_t sinsp_containers_count(const struct sinsp_containers *t);
  * and label arrays, hash tables and JSON copy, and the table's own arrays
  * (what is asked of malloc; its per-block overhead is not counted). */
 size_t sinsp_containers_bytes(const struct sinsp_containers *t);
+/* The entry the last successful add (JSON or basic) stored, or NULL (after
+ * its removal). Valid like sinsp_containers_find()'s. */
+const struct sinsp_container *sinsp_containers_last(const struct sinsp_containers *t);
 /* Iterate: *cursor = 0 starts; returns the next entry, NULL at the end.
  * Adding entries meanwhile is fine (they may or may not be visited);
  * removing one moves the last entry into its place (it may be skipped). */

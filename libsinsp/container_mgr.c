@@ -21,7 +21,6 @@
 #include <time.h>
 
 #include "container_mgr.h"
-#include "json.h"
 #include "runtime.h"
 #include "sinsp_int.h"
 
@@ -419,19 +418,13 @@ static int add_bounded(sinsp_t *s, const char *what, const char *json, size_t le
 
 int sinsp_ctr_mgr_add_json(sinsp_t *s, const char *json, size_t len, uint64_t ts, char *id, size_t idlen)
 {
-	struct sinsp_json_doc *d = NULL;
-	char err[128];
-
 	if (id && idlen)
 		id[0] = '\0';
 	if (add_bounded(s, "event", json, len, ts) < 0)
 		return -1;
-	/* the id the event describes (parsed again: container events are rare) */
-	if (id && idlen &&
-	    sinsp_json_parse(json, len, SINSP_CONTAINER_JSON_MAX_TOKENS, SINSP_CONTAINER_JSON_MAX_DEPTH, &d, err,
-			     sizeof(err)) == 0)
-		sinsp_json_str(d, sinsp_json_getv(d, 0, "container", "id", NULL), id, idlen);
-	sinsp_json_free(d);
+	const struct sinsp_container *c = sinsp_containers_last(s->containers);
+	if (id && idlen && c)
+		snprintf(id, idlen, "%s", sinsp_container_id(c));
 	return 0;
 }
 
@@ -577,7 +570,7 @@ void sinsp_ctr_mgr_seen(sinsp_t *s, const char *id, const char *full_id, int typ
 		}
 		if (!l || enqueue(m, l, 0) < 0) {
 			give_up(s, st, "cannot queue the API lookup");
-		} else if (m->wait_ms > 0) {
+		} else if ((s->ctr_async = true), m->wait_ms > 0) {
 			wait_for(s, id);
 			drain(s, ts);
 		}

@@ -137,12 +137,13 @@ SCAP_EXPORT const char *sinsp_geterr(const sinsp_t *s)
 	return s->err[0] ? s->err : scap_geterr(s->h);
 }
 
-/* Hand out the oldest container event queued by the manager, if any. */
-static inline bool next_meta(sinsp_t *s, const sinsp_evt_t **out)
+/* Hand out the oldest container event queued by the manager, if any (not
+ * on the hot path: only when s->meta_pending). */
+static __attribute__((noinline)) bool next_meta(sinsp_t *s, const sinsp_evt_t **out)
 {
-	scap_evt_t *e;
+	scap_evt_t *e = sinsp_ctr_mgr_take_event(s, s->meta_id);
 
-	if (!s->meta_pending || !(e = sinsp_ctr_mgr_take_event(s, s->meta_id)))
+	if (!e)
 		return false;
 	scap_evt_free(s->meta_evt);
 	s->meta_evt = e;
@@ -157,6 +158,27 @@ static inline bool next_meta(sinsp_t *s, const sinsp_evt_t **out)
 	return true;
 }
 
+/* The rare cases before reading: the event held behind container events,
+ * API answers to apply, container events queued. Returns 1 when *out was
+ * set, 0 to go on reading. */
+static __attribute__((noinline)) int next_pending(sinsp_t *s, const sinsp_evt_t **out)
+{
+	/* the event whose parsing queued container events comes after them */
+	if (s->held) {
+		if (s->meta_pending && next_meta(s, out))
+			return 1;
+		s->held = false;
+		s->cur.num = ++s->num;
+		s->st.n_evts++;
+		*out = &s->cur;
+		return 1;
+	}
+	finish_previous(s);
+	if (s->ctr_async)
+		sinsp_ctr_mgr_poll(s);
+	return s->meta_pending && next_meta(s, out);
+}
+
 SCAP_EXPORT int sinsp_next(sinsp_t *s, const sinsp_evt_t **out)
 {
 	const scap_evt_t *evt;
@@ -165,20 +187,12 @@ SCAP_EXPORT int sinsp_next(sinsp_t *s, const sinsp_evt_t **out)
 	if (!s || !out)
 		return SCAP_ERR_INVAL;
 	*out = NULL;
-	/* the event whose parsing queued container events comes after them */
-	if (s->held) {
-		if (next_meta(s, out))
+	if (__builtin_expect(s->held || s->meta_pending || s->ctr_async, 0)) {
+		if (next_pending(s, out))
 			return SINSP_OK;
-		s->held = false;
-		s->cur.num = ++s->num;
-		s->st.n_evts++;
-		*out = &s->cur;
-		return SINSP_OK;
+	} else {
+		finish_previous(s);
 	}
-	finish_previous(s);
-	sinsp_ctr_mgr_poll(s);
-	if (next_meta(s, out))
-		return SINSP_OK;
 	rc = scap_next(s->h, &evt);
 	if (rc != SCAP_OK)
 		return rc;
@@ -201,9 +215,9 @@ SCAP_EXPORT int sinsp_next(sinsp_t *s, const sinsp_evt_t **out)
 	s->cur.s = s;
 	s->cur.ctr_id = NULL;
 	sinsp_parse_event(s, &s->cur);
-	if (s->cur.thread && s->cur.thread->p)
+	if (s->cur.thread && s->cur.thread->p && !s->cur.thread->p->container_done)
 		sinsp_resolve_container(s, s->cur.thread->p);
-	if (next_meta(s, out)) {
+	if (__builtin_expect(s->meta_pending != 0, 0) && next_meta(s, out)) {
 		s->held = true;
 		return SINSP_OK;
 	}

@@ -113,6 +113,7 @@ struct sinsp {
 	char cur_ctr_id[SINSP_CONTAINER_ID_MAX]; /* a capture's container event: its id */
 	bool held;                      /* cur is parsed, to be handed out after meta */
 	uint32_t meta_pending;          /* container events queued (container_mgr.c) */
+	bool ctr_async;                 /* API lookups were queued: answers to poll */
 	struct sinsp_evt cur;
 	uint64_t num;
 	uint64_t section; /* scap n_sections seen */

@@ -818,6 +818,21 @@ START_TEST(test_replace_and_basic)
 	ck_assert_ptr_null(sinsp_container_image(c));
 	ck_assert_int_eq(sinsp_container_privileged(c), 1);
 	ck_assert_uint_eq(sinsp_containers_count(t), 1);
+	ck_assert_ptr_eq(sinsp_containers_last(t), c);
+	/* the same text again (a capture repeats its container events): the
+	 * entry stays as it is, and is the last one stored */
+	static const char again[] = "{\"container\":{\"id\":\"ad8301db070e\",\"type\":0,\"name\":\"renamed\","
+				    "\"privileged\":true,\"labels\":{\"k\":\"v\"}}}";
+	size_t bytes = sinsp_containers_bytes(t);
+	ck_assert_int_eq(add_one(t, "{\"container\":{\"id\":\"0123456789ab\",\"type\":0}}", "0123456789ab") != NULL, 1);
+	ck_assert_ptr_ne(sinsp_containers_last(t), c);
+	ck_assert_int_eq(sinsp_containers_add_json(t, again, sizeof(again), NULL, 0), 0);
+	ck_assert_ptr_eq(sinsp_containers_last(t), c);
+	ck_assert_ptr_eq(sinsp_containers_find(t, "ad8301db070e"), c);
+	ck_assert_uint_gt(sinsp_containers_bytes(t), bytes);
+	ck_assert_int_eq(sinsp_containers_remove(t, "0123456789ab"), 1);
+	ck_assert_uint_eq(sinsp_containers_bytes(t), bytes);
+	ck_assert_uint_eq(sinsp_containers_count(t), 1);
 	ck_assert_int_eq(sinsp_containers_add_basic(t, "ad8301db070e", SINSP_CT_LXC, NULL, NULL), 0);
 	c = sinsp_containers_find(t, "ad8301db070e");
 	ck_assert_str_eq(sinsp_container_id(c), "ad8301db070e");
