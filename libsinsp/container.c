@@ -10,6 +10,7 @@
  * moved to the container plugin).
  */
 #include "container.h"
+#include "json.h"
 
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -367,12 +368,6 @@ const struct sinsp_container *sinsp_containers_last(const struct sinsp_container
 
 /* ---- JSON ------------------------------------------------------------- */
 
-static bool is_hex(char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-
 struct jctx {
 	const char *js;
 	const jsmntok_t *tok;
@@ -402,107 +397,6 @@ static int jskip(const struct jctx *j, int i)
 	return i;
 }
 
-static unsigned hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return (unsigned)(c - '0');
-	if (c >= 'a' && c <= 'f')
-		return (unsigned)(c - 'a' + 10);
-	return (unsigned)(c - 'A' + 10);
-}
-
-/* \uXXXX at s[i] (i points at the 'u'); returns the code unit or -1. */
-static long read_u4(const char *s, size_t n, size_t i)
-{
-	unsigned v = 0;
-
-	if (i + 5 > n) /* s[i+1 .. i+4] */
-		return -1;
-	for (size_t k = 1; k <= 4; k++) {
-		if (!is_hex(s[i + k]))
-			return -1;
-		v = v << 4 | hexval(s[i + k]);
-	}
-	return (long)v;
-}
-
-static size_t put_utf8(char *o, unsigned long cp)
-{
-	if (cp < 0x80) {
-		o[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		o[0] = (char)(0xC0 | (cp >> 6));
-		o[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		o[0] = (char)(0xE0 | (cp >> 12));
-		o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		o[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	o[0] = (char)(0xF0 | (cp >> 18));
-	o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-	o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-	o[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
-}
-
-/* Unescape the JSON string s[0, n) into o (room for n + 1 bytes: the output
- * is never longer than the input). Lone surrogates and \u0000 become U+FFFD
- * (the strings are C strings). Returns the length. */
-static size_t unescape(const char *s, size_t n, char *o)
-{
-	size_t w = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] != '\\' || i + 1 >= n) {
-			o[w++] = s[i];
-			continue;
-		}
-		i++;
-		switch (s[i]) {
-		case '"': o[w++] = '"'; break;
-		case '\\': o[w++] = '\\'; break;
-		case '/': o[w++] = '/'; break;
-		case 'b': o[w++] = '\b'; break;
-		case 'f': o[w++] = '\f'; break;
-		case 'n': o[w++] = '\n'; break;
-		case 'r': o[w++] = '\r'; break;
-		case 't': o[w++] = '\t'; break;
-		case 'u': {
-			long u = read_u4(s, n, i);
-			unsigned long cp = 0xFFFD;
-			if (u < 0) {
-				/* not \uXXXX (jsmn lets none through): one byte,
-				 * so the output stays shorter than the input */
-				o[w++] = '?';
-				break;
-			}
-			i += 4;
-			if (u >= 0xD800 && u <= 0xDBFF && i + 2 < n && s[i + 1] == '\\' && s[i + 2] == 'u') {
-				long lo = read_u4(s, n, i + 2);
-				if (lo >= 0xDC00 && lo <= 0xDFFF) {
-					cp = 0x10000 + (((unsigned long)u - 0xD800) << 10) + ((unsigned long)lo - 0xDC00);
-					i += 6;
-				}
-			} else if (u != 0 && (u < 0xD800 || u > 0xDFFF)) {
-				cp = (unsigned long)u;
-			}
-			w += put_utf8(o + w, cp);
-			break;
-		}
-		default:
-			o[w++] = s[i];
-			break;
-		}
-	}
-	o[w] = '\0';
-	return w;
-}
-
 /* Token text as a new C string: strings unescaped, primitives verbatim
  * (null -> ""). NULL when out of memory. */
 static char *jstr(const struct jctx *j, int i)
@@ -518,7 +412,7 @@ static char *jstr(const struct jctx *j, int i)
 	if (!r)
 		return NULL;
 	if (t->type == JSMN_STRING) {
-		unescape(s, n, r);
+		sinsp_json_unescape(s, n, r);
 	} else {
 		memcpy(r, s, n);
 		r[n] = '\0';
@@ -540,7 +434,7 @@ static bool jkey_is(const struct jctx *j, int i, const char *key)
 		return strlen(key) == n && memcmp(s, key, n) == 0;
 	if (n >= sizeof(buf))
 		return false;
-	unescape(s, n, buf);
+	sinsp_json_unescape(s, n, buf);
 	return strcmp(buf, key) == 0;
 }
 
