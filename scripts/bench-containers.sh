@@ -49,4 +49,18 @@ for r in 1 2 3 4 5; do
 	done
 done | awk '{ name = $1; for (i = 1; i <= NF; i++) if ($i == "events/s") v = $(i - 2); if (v > best[name]) best[name] = v }
 	END { for (k in best) printf "%s: best of 5: %s events/s\n", k, best[k] }'
+# instructions per event (callgrind: repeatable on a busy machine): the
+# difference of two capture sizes, so that start-up (dynamic linking of
+# libcurl...) does not count
+if command -v valgrind >/dev/null 2>&1; then
+	python3 "$src/bench/gen_capture.py" "$cap" "$work/s1.scap" 150000 >/dev/null
+	python3 "$src/bench/gen_capture.py" "$cap" "$work/s2.scap" 300000 >/dev/null
+	for b in "$work/base-build" "$build"; do
+		i1=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$b/bench/bench_sinsp" "$work/s1.scap" 2>&1 | sed -n 's/.*Collected : //p')
+		i2=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$b/bench/bench_sinsp" "$work/s2.scap" 2>&1 | sed -n 's/.*Collected : //p')
+		n1=$("$build/cli/scapcli" -r "$work/s1.scap" -q --stats 2>&1 | sed -n 's/^events: //p')
+		n2=$("$build/cli/scapcli" -r "$work/s2.scap" -q --stats 2>&1 | sed -n 's/^events: //p')
+		echo "$(basename "$b"): $(awk "BEGIN { printf \"%.1f\", ($i2 - $i1) / ($n2 - $n1) }") instructions per event (read + state)"
+	done
+fi
 git -C "$src" worktree remove --force "$work/base" >/dev/null 2>&1 || true
