@@ -186,8 +186,10 @@ SCAP_EXPORT const char *sinsp_fd_name(const sinsp_fd_t *f);
  * as it is now: machine info and interfaces from the scap handle; the
  * users and groups; every thread that is not a placeholder and has not
  * exited, as PL_V9; its process's fds (but one closed by the last event),
- * as FDL_V2. A capture written live, or re-filtered after some events,
- * so reads back with the threads and fds of its start. Write the events
+ * as FDL_V2; then the containers known now, as container events (their
+ * metadata: the capture keeps it without asking any runtime). A capture
+ * written live, or re-filtered after some events, so reads back with the
+ * threads, fds and containers of its start. Write the events
  * with scap_dump_write() (sinsp_evt_scap()) and finish with
  * scap_dump_close(). opts->max_meta_bytes bounds the snapshot (0: 512
  * MiB). On failure returns NULL with a message in errbuf (SCAP_ERRBUF_SIZE
