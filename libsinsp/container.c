@@ -810,37 +810,6 @@ static int render_mounts(struct ctr_data *d)
 	return 0;
 }
 
-/* Nesting depth of s[0, n) (brackets outside strings); stops counting past
- * max. */
-static int json_depth(const char *s, size_t n, int max)
-{
-	int depth = 0, maxd = 0;
-	bool in_str = false;
-
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (in_str) {
-			if (c == '\\')
-				i++;
-			else if (c == '"')
-				in_str = false;
-			continue;
-		}
-		if (c == '"') {
-			in_str = true;
-		} else if (c == '{' || c == '[') {
-			if (++depth > maxd) {
-				maxd = depth;
-				if (maxd > max)
-					return maxd;
-			}
-		} else if ((c == '}' || c == ']') && depth > 0) {
-			depth--;
-		}
-	}
-	return maxd;
-}
-
 static bool is_ws(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
@@ -974,7 +943,7 @@ int sinsp_containers_add_json(struct sinsp_containers *t, const char *json, size
 	}
 	if (memchr(json, '\0', keep))
 		return jerr(&j, "NUL byte inside");
-	if (json_depth(json, len, SINSP_CONTAINER_JSON_MAX_DEPTH) > SINSP_CONTAINER_JSON_MAX_DEPTH)
+	if (sinsp_json_depth(json, len, SINSP_CONTAINER_JSON_MAX_DEPTH) > SINSP_CONTAINER_JSON_MAX_DEPTH)
 		return jerr(&j, "nested too deep");
 
 	jsmn_init(&p);

@@ -34,8 +34,7 @@ static bool is_ws(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-/* Nesting depth of s[0, n) (brackets outside strings); stops past max. */
-static int nesting(const char *s, size_t n, int max)
+int sinsp_json_depth(const char *s, size_t n, int max)
 {
 	int depth = 0, maxd = 0;
 	bool in_str = false;
@@ -98,7 +97,7 @@ int sinsp_json_parse(const char *js, size_t len, int max_tokens, int max_depth, 
 		seterr(err, errlen, "not a JSON object or array");
 		return -1;
 	}
-	if (nesting(js, len, max_depth) > max_depth) {
+	if (sinsp_json_depth(js, len, max_depth) > max_depth) {
 		seterr(err, errlen, "nested too deep");
 		return -1;
 	}

@@ -47,6 +47,9 @@ struct sinsp_json_doc;
 int sinsp_json_parse(const char *js, size_t len, int max_tokens, int max_depth, struct sinsp_json_doc **out, char *err,
 		     size_t errlen);
 void sinsp_json_free(struct sinsp_json_doc *d);
+/* Nesting depth of s[0, n) (brackets outside strings); stops counting past
+ * max (checked before tokenizing, so that a deep document costs nothing). */
+int sinsp_json_depth(const char *s, size_t n, int max);
 
 int sinsp_json_ntok(const struct sinsp_json_doc *d);
 enum sinsp_json_type sinsp_json_type(const struct sinsp_json_doc *d, int i); /* SINSP_JSON_NONE for a bad index */
