@@ -53,7 +53,7 @@ wait_gone() {
 		state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null || true)
 		[ "$state" = Z ] && return 0
 		[ "$(date +%s)" -lt "$end" ] || return 1
-		sleep 0.1
+		sleep 0.1 # poll interval, within the loop's deadline
 	done
 	return 0
 }
@@ -123,7 +123,7 @@ start() {
 			wait_gone "$pid" 20 || kill -9 "$pid" 2>/dev/null || true
 			skip "dockerd did not answer on $sock within ${timeout_s}s"
 		fi
-		sleep 0.1
+		sleep 0.1 # poll interval, within the loop's deadline
 	done
 	t1=$(date +%s.%N)
 	echo "docker-lab: dockerd $(dk version --format '{{.Server.Version}}') pid $pid ready on $sock in $(awk "BEGIN{printf \"%.2f\", $t1 - $t0}")s" >&2

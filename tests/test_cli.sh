@@ -57,7 +57,7 @@ else
 			done
 			[ $all -eq 1 ] && return 0
 			[ "$(date +%s)" -lt "$end" ] || return 1
-			sleep 0.1
+			sleep 0.1 # poll interval, within the loop's deadline
 		done
 	}
 	# a marker exec, seen by a filtered live capture, also written with -w

@@ -58,7 +58,7 @@ wait_exit() {
 	end=$(($(date +%s) + $2))
 	while kill -0 "$1" 2>/dev/null; do
 		[ "$(date +%s)" -lt "$end" ] || return 1
-		sleep 0.1
+		sleep 0.1 # poll interval, within the loop's deadline
 	done
 }
 
@@ -188,7 +188,7 @@ while :; do
 		for l in $missing; do tail -n 3 "$work/$l.err"; done
 		exit 1
 	fi
-	sleep 0.2
+	sleep 0.2 # poll interval, within the loop's deadline
 done
 log "captures live in $(elapsed "$t") s ($tries marker runs)"
 
@@ -213,7 +213,7 @@ run_priv() {
 		p=$(dk inspect -f '{{.State.Pid}}' "$priv" 2>/dev/null)
 		[ -n "$p" ] && [ "$p" != 0 ] && [ "$(cat "/proc/$p/comm" 2>/dev/null)" = sleep ] && return 0
 		[ "$(date +%s)" -lt "$end" ] || return 1
-		sleep 0.05
+		sleep 0.05 # poll interval, within the loop's deadline
 	done
 }
 drop_exec() { dk cp "$work/scapkit-drop" "$ctr:/tmp/scapkit-drop" && dk exec "$ctr" /tmp/scapkit-drop "$1"; }
@@ -254,7 +254,7 @@ while :; do
 	done
 	[ -z "$missing" ] && break
 	[ "$(date +%s)" -lt "$deadline" ] || { echo "FAIL: docker: no end marker within 60 s on:$missing"; break; }
-	sleep 0.2
+	sleep 0.2 # poll interval, within the loop's deadline
 done
 for p in $cpids; do kill -INT "$p" 2>/dev/null; done
 for p in $cpids; do wait_exit "$p" 30 || { echo "FAIL: docker: a capture did not stop on SIGINT"; kill -KILL "$p"; }; done
