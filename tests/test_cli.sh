@@ -120,6 +120,14 @@ assert a["output_fields"]["fd.name"] == "/tmp/file-1" and a["output_fields"]["pr
 assert a["tags"] == ["filesystem", "test"] and a["hostname"] == "ubuntu", a
 assert a["time"] == "2017-02-04T01:22:15.286801004Z", a' && ok || ko "-j alert"
 	[ "$("$cli" -r "$cap/falco_open-multiple-files.scap" -R "$rules/cli.yaml" --min-priority error | wc -l)" -eq 0 ] && ok || ko "--min-priority"
+	# Falco's suggested container fields end every alert (here a host
+	# process), unless turned off; -U changes nothing but the buffering
+	"$cli" -r "$cap/falco_open-multiple-files.scap" -R "$rules/cli.yaml" -n 1 >"$tmp/out"
+	grep -q 'container=host) container_id=host container_name=host container_image_repository=<NA> container_image_tag=<NA> k8s_pod_name=<NA> k8s_ns_name=<NA>$' "$tmp/out" &&
+		ok || { ko "suggested output fields"; cat "$tmp/out"; }
+	"$cli" -r "$cap/falco_open-multiple-files.scap" -R "$rules/cli.yaml" -n 1 --no-suggested-output | grep -q 'container_id=' &&
+		ko "--no-suggested-output" || ok
+	"$cli" -r "$cap/falco_open-multiple-files.scap" -R "$rules/cli.yaml" -n 1 -U | cmp -s - "$tmp/out" && ok || ko "-U output"
 	"$cli" -V "$rules/cli.yaml" 2>/dev/null && ok || ko "-V good file"
 	"$cli" -V "$rules/cli_bad.yaml" 2>"$tmp/err"; [ $? -eq 1 ] && ok || ko "-V bad file exits 1"
 	grep -q "cli_bad.yaml:3:32: error: LOAD_ERR_COMPILE_CONDITION: rule 'x': unknown field 'proc.nme'" "$tmp/err" && ok || { ko "-V message"; cat "$tmp/err"; }
