@@ -286,16 +286,8 @@ int sinsp_runtime_api_lookup(const struct sinsp_runtime_cfg *cfg, const char *fu
 	long status;
 	int rc;
 
-	if (json)
-		*json = NULL;
-	if (len)
-		*len = 0;
-	if (why && whylen)
-		why[0] = '\0';
-	if (!cfg)
-		return sinsp_rt_why(why, whylen, SINSP_RT_ERROR, "no configuration");
-	if (!sinsp_rt_id_ok(full_id))
-		return sinsp_rt_why(why, whylen, SINSP_RT_ERROR, "bad container id");
+	if ((rc = sinsp_rt_lookup_begin(cfg, full_id, json, len, why, whylen)) != SINSP_RT_OK)
+		return rc;
 	switch (type) {
 	case SINSP_CT_DOCKER:
 	case SINSP_CT_CRI: /* runtime unknown: cri-dockerd keeps them in Docker */ sock = cfg->docker_socket; break;

@@ -723,16 +723,8 @@ int sinsp_runtime_disk_lookup(const struct sinsp_runtime_cfg *cfg, const char *f
 	struct sinsp_rt_info *ci;
 	int rc;
 
-	if (json)
-		*json = NULL;
-	if (len)
-		*len = 0;
-	if (why && whylen)
-		why[0] = '\0';
-	if (!cfg)
-		return sinsp_rt_why(why, whylen, SINSP_RT_ERROR, "no configuration");
-	if (!sinsp_rt_id_ok(full_id))
-		return sinsp_rt_why(why, whylen, SINSP_RT_ERROR, "bad container id");
+	if ((rc = sinsp_rt_lookup_begin(cfg, full_id, json, len, why, whylen)) != SINSP_RT_OK)
+		return rc;
 	switch (type) {
 	case SINSP_CT_DOCKER:
 	case SINSP_CT_CRI:

@@ -72,6 +72,22 @@ const char *sinsp_rt_errstr(int e, char *buf, size_t n)
 	return strerror_r(e, buf, n); /* the GNU one: returns the message */
 }
 
+int sinsp_rt_lookup_begin(const struct sinsp_runtime_cfg *cfg, const char *full_id, char **json, size_t *len,
+			  char *why, size_t whylen)
+{
+	if (json)
+		*json = NULL;
+	if (len)
+		*len = 0;
+	if (why && whylen)
+		why[0] = '\0';
+	if (!cfg)
+		return sinsp_rt_why(why, whylen, SINSP_RT_ERROR, "no configuration");
+	if (!sinsp_rt_id_ok(full_id))
+		return sinsp_rt_why(why, whylen, SINSP_RT_ERROR, "bad container id");
+	return SINSP_RT_OK;
+}
+
 bool sinsp_rt_id_ok(const char *id)
 {
 	size_t n;

@@ -90,6 +90,11 @@ int sinsp_rt_why(char *why, size_t whylen, int rc, const char *fmt, ...) __attri
 const char *sinsp_rt_errstr(int e, char *buf, size_t n);
 /* An id acceptable in a path or URL (runtime.h). */
 bool sinsp_rt_id_ok(const char *id);
+/* The start of both lookups: clears the outputs (json, len, why may be
+ * NULL), then checks cfg and the id. SINSP_RT_OK, or SINSP_RT_ERROR with
+ * why set. */
+int sinsp_rt_lookup_begin(const struct sinsp_runtime_cfg *cfg, const char *full_id, char **json, size_t *len,
+			  char *why, size_t whylen);
 bool sinsp_rt_is_hex64(const char *s);
 
 void sinsp_rt_info_init(struct sinsp_rt_info *ci, uint32_t type, size_t label_max);
