@@ -830,7 +830,8 @@ START_TEST(api_silent_daemon)
 	ck_assert_int_eq(r.rc, SINSP_RT_ERROR);
 	why_has(&r, "timeout");
 	why_has(&r, "300 ms");
-	ck_assert_msg(dt >= 290 && dt <= 300 + 500, "took %llu ms for a 300 ms timeout", (unsigned long long)dt);
+	/* upper limit: the timeout holds (no hang), with room for a loaded run */
+	ck_assert_msg(dt >= 290 && dt <= 300 + 4000, "took %llu ms for a 300 ms timeout", (unsigned long long)dt);
 	res_free(&r);
 	fx_end(dir, s);
 }
