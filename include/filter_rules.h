@@ -12,7 +12,9 @@
  * Items follow Falco's rules file format: `rule`, `macro`, `list`,
  * `required_engine_version`, `required_plugin_versions`; `append: true` and
  * `override:` (append/replace per key); `exceptions` turned into condition
- * text as Falco does; later definitions of a name replace earlier ones.
+ * text as Falco does; later definitions of a name replace earlier ones; a
+ * list's name standing alone anywhere in a condition (after "=", "(", ",")
+ * is replaced by its items before compiling, as Falco's loader does.
  *
  * Loading stops at the first error of a file (as Falco does). Compiling
  * goes on past rules that fail: the others are usable.
@@ -55,6 +57,16 @@ SCAP_EXPORT int filter_rules_priority_parse(const char *s);
 
 enum filter_rules_severity { FILTER_RULES_ERROR = 0, FILTER_RULES_WARNING = 1 };
 
+/* The Falco rules engine version this library implements: the version the
+ * official falcosecurity/rules files require (falco_rules.yaml: 0.57.0), whose
+ * rule features are supported. A file's `required_engine_version` (a number
+ * N, meaning 0.N.0, or "x.y.z") of another major or above it is refused
+ * (LOAD_ERR_VALIDATE "Rules require engine version ..."), as by Falco. */
+#define FILTER_RULES_ENGINE_VERSION "0.57.0"
+#define FILTER_RULES_ENGINE_MAJOR 0
+#define FILTER_RULES_ENGINE_MINOR 57
+#define FILTER_RULES_ENGINE_PATCH 0
+
 SCAP_EXPORT filter_ruleset_t *filter_ruleset_new(filter_registry_t *reg);
 SCAP_EXPORT void filter_ruleset_free(filter_ruleset_t *rs);
 
@@ -79,7 +91,8 @@ SCAP_EXPORT int filter_ruleset_compile(filter_ruleset_t *rs);
 /* code: "LOAD_ERR_YAML_PARSE", "LOAD_ERR_YAML_VALIDATE", "LOAD_ERR_VALIDATE",
  * "LOAD_ERR_COMPILE_CONDITION", "LOAD_ERR_COMPILE_OUTPUT", "LOAD_ERR_FILE_READ",
  * warnings "LOAD_NO_EVTTYPE", "LOAD_UNKNOWN_ITEM", "LOAD_UNKNOWN_SOURCE",
- * "LOAD_DEPRECATED_ITEM", "LOAD_APPEND_NO_VALUES", "LOAD_UNKNOWN_FILTER".
+ * "LOAD_DEPRECATED_ITEM", "LOAD_APPEND_NO_VALUES", "LOAD_UNKNOWN_FILTER",
+ * "LOAD_INVALID_MACRO_NAME", "LOAD_INVALID_LIST_NAME".
  * item_type: "rule", "macro", "list", "exception", "rules content",
  * "required_engine_version", "required_plugin_versions", "file".
  * line and col are 1-based (0: unknown). Strings live as long as rs. */
@@ -101,8 +114,8 @@ SCAP_EXPORT int filter_ruleset_rule_priority(const filter_ruleset_t *rs, size_t 
 SCAP_EXPORT size_t filter_ruleset_rule_tag_count(const filter_ruleset_t *rs, size_t i);
 SCAP_EXPORT const char *filter_ruleset_rule_tag(const filter_ruleset_t *rs, size_t i, size_t k);
 SCAP_EXPORT int filter_ruleset_rule_enabled(const filter_ruleset_t *rs, size_t i);
-/* Condition text as compiled (with the exceptions appended), NULL before
- * compiling. */
+/* Condition text as compiled (with the exceptions appended; lists not yet
+ * put in), NULL before compiling. */
 SCAP_EXPORT const char *filter_ruleset_rule_condition(const filter_ruleset_t *rs, size_t i);
 SCAP_EXPORT const char *filter_ruleset_rule_output(const filter_ruleset_t *rs, size_t i);
 /* Compiled forms, NULL when not compiled (disabled, failed, other source). */
@@ -127,15 +140,32 @@ SCAP_EXPORT int filter_ruleset_set_suggested_output(filter_ruleset_t *rs, bool o
 /* Rules less severe than prio are not matched (default DEBUG: all). */
 SCAP_EXPORT int filter_ruleset_set_min_priority(filter_ruleset_t *rs, int prio);
 
+/* Which matching rules raise an alert for an event, as Falco's
+ * rule_matching: FIRST (the default, as Falco's): only the first enabled
+ * rule in load order whose condition matches; ALL: every matching rule,
+ * in load order. */
+enum filter_rules_matching { FILTER_RULES_MATCH_FIRST = 0, FILTER_RULES_MATCH_ALL = 1 };
+SCAP_EXPORT int filter_ruleset_set_rule_matching(filter_ruleset_t *rs, int mode);
+/* "first" or "all" (case-insensitive); -1 when neither. */
+SCAP_EXPORT int filter_rules_matching_parse(const char *s);
+
+/* Returned by filter_ruleset_match() and filter_ruleset_process() instead
+ * of a count when rs or evt is NULL or the event-type index could not be
+ * built (out of memory): an error, not "no match". */
+#define FILTER_RULES_MATCH_ERROR ((size_t)-1)
+
 /* Evaluate the enabled, compiled rules that may match the event's type;
  * writes up to max matching rule indexes (in rule order) and returns the
- * number of matches (may exceed max). */
+ * number of matches (may exceed max; at most 1 with
+ * FILTER_RULES_MATCH_FIRST), or FILTER_RULES_MATCH_ERROR. */
 SCAP_EXPORT size_t filter_ruleset_match(filter_ruleset_t *rs, const scap_evt_t *evt, uint64_t num, void *user,
 					uint32_t *rule_idx, size_t max);
 /* Alerts as they fire: cb is called for each matching rule (in rule
- * order) before filter_ruleset_process() returns, with the event it
- * matched; render the alert there with filter_ruleset_alert_text() or
- * filter_ruleset_alert_json(). Returns the number of alerts. */
+ * order; only the first with FILTER_RULES_MATCH_FIRST) before
+ * filter_ruleset_process() returns, with the event it matched; render the
+ * alert there with filter_ruleset_alert_text() or
+ * filter_ruleset_alert_json(). Returns the number of alerts, or
+ * FILTER_RULES_MATCH_ERROR. */
 typedef void (*filter_alert_fn)(filter_ruleset_t *rs, uint32_t rule, const scap_evt_t *evt, uint64_t num,
 				void *user, void *ctx);
 SCAP_EXPORT size_t filter_ruleset_process(filter_ruleset_t *rs, const scap_evt_t *evt, uint64_t num, void *user,
@@ -153,7 +183,8 @@ SCAP_EXPORT int filter_ruleset_alert_text(filter_ruleset_t *rs, size_t rule, con
  * like snprintf, or a negative code. */
 SCAP_EXPORT int filter_ruleset_alert_json(filter_ruleset_t *rs, size_t rule, const scap_evt_t *evt, uint64_t num,
 					  void *user, const char *hostname, char *buf, size_t buflen);
-/* How many rules filter_ruleset_match() evaluates for events of type t. */
+/* How many rules filter_ruleset_match() evaluates for events of type t;
+ * FILTER_RULES_MATCH_ERROR when rs is NULL or the index cannot be built. */
 SCAP_EXPORT size_t filter_ruleset_type_rule_count(filter_ruleset_t *rs, uint16_t t);
 
 #ifdef __cplusplus
