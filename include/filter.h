@@ -75,6 +75,18 @@ SCAP_EXPORT const char *filter_ftype_name(enum filter_ftype t);
 #define FILTER_FIELD_ANY 0x20u          /* may extract several values; a comparison is true if one matches */
 #define FILTER_FIELD_FILTER_ONLY 0x40u  /* meaningful in conditions only, not in outputs */
 #define FILTER_FIELD_SUGGESTED 0x80u    /* suggested for alert outputs (Falco's suggested output fields) */
+/* Replace a field of the same name that an earlier provider registered
+ * (without it, a second registration fails with FILTER_ERR_EXISTS). The
+ * new field takes the old one's place in listings, and filters compiled
+ * afterwards use it; whenever its provider hands out no value for an event,
+ * the replaced field is asked instead. So a provider with more state can
+ * refine a field for the events it knows better: libsinsp answers
+ * evt.category of I/O events from the fd's type (file, net, ipc) and leaves
+ * every other event to the evt provider. Type and argument rules should be
+ * the same as the replaced field's; the replacing provider's validate
+ * callback checks arguments. Without an earlier field of that name the
+ * field is simply added. */
+#define FILTER_FIELD_OVERRIDE 0x100u
 
 /* ---- providers ------------------------------------------------------------- */
 

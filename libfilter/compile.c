@@ -169,6 +169,7 @@ static int resolve_field(struct cctx *c, const struct fsource *src, const struct
 		return cerr(c, src, af->pos, "field '%s' requires an argument", f->name);
 	cf->f = f;
 	cf->prov = &c->reg->providers[f->provider];
+	cf->provs = c->reg->providers;
 	cf->ref.argnum = -1;
 	if (arg) {
 		cf->ref.arg = arena_strndup(&c->f->arena, arg, strlen(arg));

@@ -364,6 +364,12 @@ static int extract(const struct cfield *cf, const struct filter_evtctx *ev, stru
 	out->overflow = false;
 	if (cf->prov->extract(cf->prov->ctx, cf->f->id, &cf->ref, ev, out) < 0 || out->overflow)
 		return -1;
+	/* an overriding field without a value: ask the field(s) it replaced */
+	for (const struct ffield *sh = cf->f->shadowed; sh && out->n == 0; sh = sh->shadowed) {
+		const struct fprovider *p = &cf->provs[sh->provider];
+		if (p->extract(p->ctx, sh->id, &cf->ref, ev, out) < 0 || out->overflow)
+			return -1;
+	}
 	return 0;
 }
 

@@ -20,6 +20,7 @@
 #include "filter.h"
 
 /* Event types and parameter bits this provider needs (values as upstream). */
+#define EVT_GENERIC_E 0u
 #define EVT_GENERIC_X 1u
 #define EVT_ASYNCEVENT_E 402u
 #define EVT_PROCINFO_E 234u
@@ -93,6 +94,8 @@ enum evt_field {
 	F_INFRA_DOCKER_CONTAINER_ID,
 	F_INFRA_DOCKER_CONTAINER_NAME,
 	F_INFRA_DOCKER_CONTAINER_IMAGE,
+	F_SYSCALL_TYPE,
+	F_OUTPUTTIME,
 	F_MAX
 };
 
@@ -176,6 +179,11 @@ static const struct evt_field_def {
 					   "docker infrastructure events: the container name"},
 	[F_INFRA_DOCKER_CONTAINER_IMAGE] = {"evt.infra.docker.container.image", FILTER_T_STRING, 0,
 					    "docker infrastructure events: the container image"},
+	[F_SYSCALL_TYPE] = {"syscall.type", FILTER_T_STRING, 0,
+			    "for syscall events, the syscall's name (generic events: from their syscall id); "
+			    "no value for other events"},
+	[F_OUTPUTTIME] = {"evt.outputtime", FILTER_T_STRING, 0,
+			  "time of the event as outputs print it: HH:MM:SS.nnnnnnnnn local time (as evt.time)"},
 };
 
 /* What this provider precomputes per event type. Parameter indexes are
@@ -748,6 +756,11 @@ static int evt_extract(void *pctx, uint32_t id, const filter_fieldref_t *ref, co
 			filter_out_str(out, c->buf, n);
 		break;
 	}
+	case F_OUTPUTTIME: /* upstream's default time output mode 'h' */
+		n = format_time(c->buf, sizeof(c->buf), scap_evt_ts(e), T_TIME);
+		if (n > 0)
+			filter_out_str(out, c->buf, n);
+		break;
 	case F_RAWTIME:
 		filter_out_u64(out, scap_evt_ts(e));
 		break;
@@ -760,8 +773,13 @@ static int evt_extract(void *pctx, uint32_t id, const filter_fieldref_t *ref, co
 	case F_DIR:
 		filter_out_str(out, scap_event_direction(type) == SCAP_DIR_ENTER ? ">" : "<", 1);
 		break;
+	case F_SYSCALL_TYPE:
+		if (!(cat & SCAP_EC_SYSCALL))
+			break;
+		/* the syscall's name as evt.type gives it */
+		__attribute__((fallthrough));
 	case F_TYPE:
-		if (type == EVT_GENERIC_X) {
+		if (type == EVT_GENERIC_E || type == EVT_GENERIC_X) {
 			/* the syscall's own name, from its ppm_sc code */
 			uint64_t sc, nid;
 			if (param_num(e, 0, 0, &sc) != 0)
@@ -774,7 +792,7 @@ static int evt_extract(void *pctx, uint32_t id, const filter_fieldref_t *ref, co
 			s = scap_ppm_sc_name((uint32_t)sc);
 			if (s)
 				out_cstr(out, s);
-		} else if (type == EVT_ASYNCEVENT_E) {
+		} else if (type == EVT_ASYNCEVENT_E && id == F_TYPE) {
 			if (param_text(e, 1, &s, &n) == 0)
 				filter_out_str(out, s, n);
 		} else if ((s = scap_event_name(type)) != NULL) {

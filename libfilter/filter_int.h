@@ -28,6 +28,7 @@ struct ffield {
 	uint32_t id;
 	int provider;
 	uint8_t type;
+	struct ffield *shadowed; /* FILTER_FIELD_OVERRIDE: the field this one replaced (asked when this one has no value) */
 	UT_hash_handle hh;
 };
 
@@ -170,6 +171,7 @@ struct pmatch_set {
 struct cfield {
 	const struct ffield *f;
 	const struct fprovider *prov;
+	const struct fprovider *provs; /* all providers (for f->shadowed) */
 	struct filter_fieldref ref;
 	uint8_t trans[4]; /* applied innermost first */
 	uint8_t ntrans;

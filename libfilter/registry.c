@@ -73,9 +73,12 @@ SCAP_EXPORT void filter_registry_free(filter_registry_t *reg)
 	free(reg->providers);
 	HASH_CLEAR(hh, reg->by_name);
 	for (size_t i = 0; i < reg->nfields; i++) {
-		free(reg->fields[i]->name);
-		free(reg->fields[i]->desc);
-		free(reg->fields[i]);
+		for (struct ffield *f = reg->fields[i], *next; f; f = next) {
+			next = f->shadowed;
+			free(f->name);
+			free(f->desc);
+			free(f);
+		}
 	}
 	free(reg->fields);
 	HASH_ITER(hh, reg->lists, l, ltmp) {
@@ -150,10 +153,13 @@ SCAP_EXPORT int filter_registry_add_field(filter_registry_t *reg, int provider, 
 		return freg_seterr(reg, FILTER_ERR_INVAL, "invalid field name '%s'", name ? name : "(null)");
 	if ((unsigned)type >= FILTER_T_MAX)
 		return freg_seterr(reg, FILTER_ERR_INVAL, "field '%s': invalid type %d", name, (int)type);
-	HASH_FIND_STR(reg->by_name, name, f);
-	if (f)
+	struct ffield *old;
+	HASH_FIND_STR(reg->by_name, name, old);
+	if (old && !(flags & FILTER_FIELD_OVERRIDE))
 		return freg_seterr(reg, FILTER_ERR_EXISTS, "field '%s' is already registered", name);
-	if (reg->nfields == reg->capfields) {
+	if (old && old->provider == provider)
+		return freg_seterr(reg, FILTER_ERR_EXISTS, "field '%s': a provider cannot override its own field", name);
+	if (!old && reg->nfields == reg->capfields) {
 		size_t cap = reg->capfields ? reg->capfields * 2 : 64;
 		struct ffield **nf = realloc(reg->fields, cap * sizeof(*nf));
 		if (!nf)
@@ -169,10 +175,19 @@ SCAP_EXPORT int filter_registry_add_field(filter_registry_t *reg, int provider, 
 		return freg_seterr(reg, FILTER_ERR_NOMEM, "out of memory");
 	}
 	f->type = (uint8_t)type;
-	f->flags = flags;
+	f->flags = flags & ~FILTER_FIELD_OVERRIDE;
 	f->id = field_id;
 	f->provider = provider;
-	reg->fields[reg->nfields++] = f;
+	if (old) {
+		/* take its place in the list and in the name table; keep it to fall back on */
+		for (size_t i = 0; i < reg->nfields; i++)
+			if (reg->fields[i] == old)
+				reg->fields[i] = f;
+		HASH_DEL(reg->by_name, old);
+		f->shadowed = old;
+	} else {
+		reg->fields[reg->nfields++] = f;
+	}
 	HASH_ADD_KEYPTR(hh, reg->by_name, f->name, strlen(f->name), f);
 	return FILTER_OK;
 }

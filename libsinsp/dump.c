@@ -126,7 +126,8 @@ static int put_thread(struct dctx *c, const struct sinsp_thread *t)
 		I(SCAP_TI_EXE_INO_MTIME, p->exe_ino_mtime);
 		S(SCAP_TI_EXE, p->exe, strlen(nz(p->exe)));
 		S(SCAP_TI_EXEPATH, p->exepath, strlen(nz(p->exepath)));
-		S(SCAP_TI_CWD, p->cwd, strlen(nz(p->cwd)));
+		/* the cwd as /proc gives it: without the '/' the state adds */
+		S(SCAP_TI_CWD, p->cwd, strlen(nz(p->cwd)) - (p->cwd && strlen(p->cwd) > 1 && p->cwd[strlen(p->cwd) - 1] == '/'));
 		S(SCAP_TI_ARGS, p->args, p->args ? p->args_len : 0);
 		S(SCAP_TI_ENV, p->env, p->env ? p->env_len : 0);
 		S(SCAP_TI_CGROUPS, p->cgroups, p->cgroups ? p->cgroups_len : 0);

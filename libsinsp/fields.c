@@ -226,6 +226,12 @@ static const char *fd_type_name(uint8_t type, char *typechar)
 	return names[type].name;
 }
 
+const char *sinsp_fd_type_name(uint8_t type)
+{
+	char c;
+	return fd_type_name(type, &c);
+}
+
 static bool is_ip(const struct sinsp_fd *f)
 {
 	return (f->type == SCAP_FD_IPV4_SOCK || f->type == SCAP_FD_IPV6_SOCK) && f->iplen;
@@ -236,13 +242,40 @@ static int fd_field(sinsp_t *s, const struct sinsp_evt *e, uint32_t id, filter_o
 	const struct sinsp_fd *f = e->fd;
 	char tc;
 
+	/* upstream's fd fields have values on events that create, use or
+	 * destroy an fd (by the exit's own flags) */
+	uint16_t etype = e->evt ? scap_evt_type(e->evt) : 0;
+	bool fd_event = e->evt && etype < s->ntypes &&
+			(s->tflags[etype] & (SCAP_EF_CREATES_FD | SCAP_EF_USES_FD | SCAP_EF_DESTROYS_FD));
 	if (id == FD_NUM) {
 		if (e->fdnum >= 0)
 			filter_out_i64(out, e->fdnum);
+		else if (fd_event && e->thread)
+			filter_out_i64(out, -1);
 		return 0;
 	}
-	if (!f)
+	if (!f) {
+		/* an fd event whose fd is not known: the type its syscall makes,
+		 * and the name the event gives ("" when none) */
+		if (!fd_event || !e->thread)
+			return 0;
+		if (id == FD_TYPECHAR) {
+			const char *n = scap_event_name(etype);
+			n = n ? n : "";
+			char c = 'o';
+			if (!strncmp(n, "open", 4) || !strcmp(n, "creat")) c = 'f';
+			else if (!strcmp(n, "socket") || !strncmp(n, "accept", 6)) c = '4';
+			else if (!strncmp(n, "pipe", 4)) c = 'p';
+			else if (!strncmp(n, "eventfd", 7)) c = 'e';
+			else if (!strncmp(n, "signalfd", 8)) c = 's';
+			else if (!strcmp(n, "timerfd_create")) c = 't';
+			else if (!strncmp(n, "inotify_init", 12)) c = 'i';
+			filter_out_str(out, &c, 1);
+		} else if (id == FD_NAME || id == FD_DIRECTORY) {
+			filter_out_str(out, e->evt_name ? e->evt_name : "", e->evt_name ? e->evt_name_len : 0);
+		}
 		return 0;
+	}
 	bool server = f->role == ROLE_SERVER;
 	switch (id) {
 	case FD_TYPE: out_cstr(out, fd_type_name(f->type, &tc)); break;
@@ -274,6 +307,12 @@ static int fd_field(sinsp_t *s, const struct sinsp_evt *e, uint32_t id, filter_o
 	case FD_FILENAME: {
 		if ((f->type != SCAP_FD_FILE && f->type != SCAP_FD_DIRECTORY) || !f->name)
 			break;
+		if (f->type == SCAP_FD_DIRECTORY) {
+			/* upstream: a directory is its own directory, and has no file name */
+			if (id == FD_DIRECTORY)
+				filter_out_str(out, f->name, f->name_len);
+			break;
+		}
 		const char *slash = memrchr(f->name, '/', f->name_len);
 		if (!slash)
 			break;
@@ -284,8 +323,7 @@ static int fd_field(sinsp_t *s, const struct sinsp_evt *e, uint32_t id, filter_o
 		break;
 	}
 	case FD_INO:
-		if (f->ino)
-			filter_out_u64(out, f->ino);
+		filter_out_u64(out, f->ino); /* 0 when unknown, as upstream */
 		break;
 	case FD_IS_UPPER_LAYER:
 		filter_out_bool(out, (f->open_flags & PPM_FD_UPPER_LAYER) != 0);
@@ -316,8 +354,7 @@ static int fd_field(sinsp_t *s, const struct sinsp_evt *e, uint32_t id, filter_o
 			out_cstr(out, "unix");
 		break;
 	case FD_IS_SERVER:
-		if (is_ip(f))
-			filter_out_bool(out, server);
+		filter_out_bool(out, is_ip(f) && server); /* false for files, pipes, ... as upstream */
 		break;
 	default: {
 		if (!is_ip(f))
@@ -369,20 +406,31 @@ static int extract(void *pctx, uint32_t id, const filter_fieldref_t *ref, const 
 	const struct sinsp_thread *par;
 	size_t n;
 
-	if (t->placeholder && id != T_TID && id != P_IS_PLACEHOLDER)
-		return 0; /* <NA>: the stream never described this thread */
+	if (t->placeholder) {
+		/* a thread the stream never described: upstream's fresh thread
+		 * (pid -1, no main thread, empty strings, ids -1) */
+		switch (id) {
+		case P_PID: filter_out_i64(out, -1); return 0;
+		case P_EXEPATH: case P_ARGS: filter_out_str(out, "", 0); return 0;
+		case P_CWD: out_cstr(out, "./"); return 0; /* no main thread */
+		case T_ISMAIN: filter_out_bool(out, false); return 0;
+		case P_PPID: case P_VPID: case P_NAME: case P_EXE: case P_CMDLINE: case P_PNAME: case P_PCMDLINE:
+		case P_PEXE: case P_PEXEPATH: case P_ANAME: case P_APID: case P_AEXE: case P_AEXEPATH: case P_DURATION:
+		case P_SNAME: case P_ENV: case T_VTID: case U_NAME: case U_HOME: case U_SHELL: case G_NAME:
+			return 0;
+		default: break; /* the defaults the thread holds (sid -1, uid 4294967295, ...) */
+		}
+	}
 	switch (id) {
 	case P_PID: filter_out_i64(out, t->pid); break;
 	case P_PPID:
 		if ((par = parent_of(s, t)))
-			filter_out_i64(out, par->pid);
-		else if (t->ptid >= 0)
-			filter_out_i64(out, t->ptid);
+			filter_out_i64(out, par->pid); /* <NA> when the parent is not known, as upstream */
 		break;
 	case P_VPID: if (t->vpid >= 0) filter_out_i64(out, t->vpid); break;
 	case P_NAME: out_cstr(out, t->comm); break;
 	case P_EXE: out_cstr(out, p->exe); break;
-	case P_EXEPATH: out_cstr(out, p->exepath); break;
+	case P_EXEPATH: out_cstr(out, p->exepath ? p->exepath : ""); break;
 	case P_CMDLINE:
 		n = cmdline(s->scratch, sizeof(s->scratch), t);
 		filter_out_str(out, s->scratch, n);
@@ -391,10 +439,10 @@ static int extract(void *pctx, uint32_t id, const filter_fieldref_t *ref, const 
 		n = join_args(s->scratch, sizeof(s->scratch), 0, p->args ? p->args : "", p->args_len);
 		filter_out_str(out, s->scratch, n);
 		break;
-	case P_CWD: out_cstr(out, p->cwd); break;
+	case P_CWD: out_cstr(out, p->cwd ? p->cwd : ""); break;
 	case P_TTY: filter_out_i64(out, t->tty); break;
-	case P_SID: if (t->sid >= 0) filter_out_i64(out, t->sid); break;
-	case P_VPGID: if (t->vpgid >= 0) filter_out_i64(out, t->vpgid); break;
+	case P_SID: if (t->sid >= -1) filter_out_i64(out, t->sid); break;
+	case P_VPGID: if (t->vpgid >= -1) filter_out_i64(out, t->vpgid); break;
 	case P_LOGINUID:
 	case U_LOGINUID: filter_out_i64(out, t->loginuid == UINT32_MAX ? -1 : (int64_t)t->loginuid); break;
 	case P_PNAME: case P_PCMDLINE: case P_PEXE: case P_PEXEPATH:
@@ -470,8 +518,8 @@ static int extract(void *pctx, uint32_t id, const filter_fieldref_t *ref, const 
 	case P_IS_EXE_LOWER_LAYER: filter_out_bool(out, p->exe_lower_layer); break;
 	case P_IS_EXE_WRITABLE: filter_out_bool(out, p->exe_writable); break;
 	case P_IS_EXE_FROM_MEMFD: filter_out_bool(out, p->exe_from_memfd); break;
-	case P_IS_SID_LEADER: if (t->sid >= 0 && t->vpid >= 0) filter_out_bool(out, t->sid == t->vpid); break;
-	case P_IS_VPGID_LEADER: if (t->vpgid >= 0 && t->vpid >= 0) filter_out_bool(out, t->vpgid == t->vpid); break;
+	case P_IS_SID_LEADER: filter_out_bool(out, t->sid == t->vpid); break;
+	case P_IS_VPGID_LEADER: filter_out_bool(out, t->vpgid == t->vpid); break;
 	case P_EXE_INO_CTIME: if (p->exe_ino_ctime) filter_out_u64(out, p->exe_ino_ctime); break;
 	case P_EXE_INO_MTIME: if (p->exe_ino_mtime) filter_out_u64(out, p->exe_ino_mtime); break;
 	case P_EXE_INO_CTIME_DUR: {
@@ -493,7 +541,7 @@ static int extract(void *pctx, uint32_t id, const filter_fieldref_t *ref, const 
 	case T_TID: filter_out_i64(out, t->tid); break;
 	case T_VTID: if (t->vtid >= 0) filter_out_i64(out, t->vtid); break;
 	case T_ISMAIN: filter_out_bool(out, t->tid == t->pid); break;
-	case U_UID: if (t->uid != UINT32_MAX) filter_out_u64(out, t->uid); break;
+	case U_UID: filter_out_u64(out, t->uid); break; /* unknown: 4294967295, as upstream */
 	case U_NAME: case U_HOME: case U_SHELL: {
 		const struct suser *u = sinsp_find_user(s, t->uid);
 		if (u)
@@ -506,7 +554,7 @@ static int extract(void *pctx, uint32_t id, const filter_fieldref_t *ref, const 
 			out_cstr(out, u->name);
 		break;
 	}
-	case G_GID: if (t->gid != UINT32_MAX) filter_out_u64(out, t->gid); break;
+	case G_GID: filter_out_u64(out, t->gid); break;
 	case G_NAME: {
 		const struct suser *g = sinsp_find_group(s, t->gid);
 		if (g)
@@ -538,5 +586,8 @@ SCAP_EXPORT int sinsp_add_fields(sinsp_t *s, filter_registry_t *reg)
 		if (rc < 0)
 			return rc;
 	}
+	if ((rc = sinsp_proc_add_fields(s, reg)) < 0 || (rc = sinsp_fd_add_fields(s, reg)) < 0 ||
+	    (rc = sinsp_evt_add_fields(s, reg)) < 0)
+		return rc;
 	return sinsp_container_add_fields(s, reg);
 }

@@ -20,6 +20,7 @@ static const char *const pnames[PN_MAX] = {
 	"egid", "oldfd", "newfd", "cmd", "fd1", "fd2", "ino", "domain", "type", "proto", "tuple", "addr", "option",
 	"arg2_str", "json", "id", "image", "home", "shell", "filename", "pathname", "env", "cap_inheritable",
 	"cap_permitted", "cap_effective", "exe_ino_ctime", "exe_ino_mtime", "pidns_init_start_ts", "creat_flags",
+	"fdlimit", "pgft_maj", "pgft_min", "vm_size", "vm_rss", "vm_swap", "exe_ino", "dev",
 };
 
 enum handler {
@@ -181,6 +182,20 @@ static void set_bytes(char **dst, uint32_t *dlen, const char *src, uint32_t len)
 		*dlen = len;
 }
 
+/* A cwd as upstream keeps it: always ending with '/' ("" gives "/"). */
+static void set_cwd(struct sproc *p, const char *src, size_t len)
+{
+	char *n = malloc(len + 2);
+	if (!n)
+		return;
+	memcpy(n, src, len);
+	if (!len || n[len - 1] != '/')
+		n[len++] = '/';
+	n[len] = 0;
+	free(p->cwd);
+	p->cwd = n;
+}
+
 /* ---- fds ---- */
 void sinsp_fd_free(struct sinsp_fd *f)
 {
@@ -249,6 +264,7 @@ static struct sinsp_fd *fd_copy(sinsp_t *s, struct sproc *p, int64_t newfd, cons
 	if (!f)
 		return NULL;
 	f->ino = from->ino;
+	f->dev = from->dev;
 	f->open_flags = from->open_flags;
 	f->l4proto = from->l4proto;
 	f->iplen = from->iplen;
@@ -319,6 +335,11 @@ static size_t resolve_path(char *out, size_t cap, const char *dir, size_t dlen, 
 		w++;
 	*w = 0;
 	return (size_t)(w - out);
+}
+
+size_t sinsp_resolve_path(char *out, size_t cap, const char *dir, size_t dlen, const char *path, size_t plen)
+{
+	return resolve_path(out, cap, dir, dlen, path, plen);
 }
 
 /* ---- threads and processes ---- */
@@ -600,7 +621,9 @@ void sinsp_load_metadata(sinsp_t *s)
 			struct sproc *p = t->p;
 			v = scap_tinfo_str(ti, SCAP_TI_EXE, &len); set_str(&p->exe, v, len);
 			v = scap_tinfo_str(ti, SCAP_TI_EXEPATH, &len); set_str(&p->exepath, v, len);
-			v = scap_tinfo_str(ti, SCAP_TI_CWD, &len); set_str(&p->cwd, v, len);
+			v = scap_tinfo_str(ti, SCAP_TI_CWD, &len);
+			if (len)
+				set_cwd(p, v, len);
 			v = scap_tinfo_str(ti, SCAP_TI_ARGS, &len); set_bytes(&p->args, &p->args_len, v, (uint32_t)len);
 			v = scap_tinfo_str(ti, SCAP_TI_CGROUPS, &len);
 			set_bytes(&p->cgroups, &p->cgroups_len, v, (uint32_t)len);
@@ -691,7 +714,7 @@ void sinsp_set_proc_str(struct sproc *p, char which, const char *str, size_t len
 	switch (which) {
 	case 'e': set_str(&p->exe, str, len); break;
 	case 'P': set_str(&p->exepath, str, len); break;
-	case 'c': set_str(&p->cwd, str, len); break;
+	case 'c': set_cwd(p, str, len); break;
 	case 'a': set_bytes(&p->args, &p->args_len, str, (uint32_t)len); break;
 	case 'g': set_bytes(&p->cgroups, &p->cgroups_len, str, (uint32_t)len); p->container_done = false; break;
 	default: break;
@@ -792,7 +815,7 @@ static void on_clone(sinsp_t *s, struct sinsp_evt *e)
 		memcpy(child->comm, parent->comm, sizeof(child->comm));
 	else if (p->exe)
 		comm_from_exe(child, p->exe);
-	if (pstr(s, e, PN_CWD, &str, &len)) set_str(&p->cwd, str, len);
+	/* the cwd is the parent's (copied above): upstream ignores the event's */
 	struct pv a = param(s, e, PN_ARGS);
 	if (a.len) set_bytes(&p->args, &p->args_len, (const char *)a.p, a.len);
 	struct pv cg = param(s, e, PN_CGROUPS);
@@ -809,6 +832,22 @@ static void on_clone(sinsp_t *s, struct sinsp_evt *e)
 		child->cap_eff = parent->cap_eff;
 		child->caps_known = parent->caps_known;
 	}
+	if (parent && !child->exe_ino)
+		child->exe_ino = parent->exe_ino;
+	sinsp_thread_resources(s, e, child);
+}
+
+/* resource figures of clone/execve exits (for proc.vmsize, proc.fdlimit, ...) */
+void sinsp_thread_resources(sinsp_t *s, const struct sinsp_evt *e, struct sinsp_thread *t)
+{
+	int64_t v;
+	if (pint(s, e, PN_FDLIMIT, &v)) { t->fdlimit = v; t->res_known = true; }
+	if (pint(s, e, PN_PGFT_MAJ, &v)) t->pfmajor = (uint64_t)v;
+	if (pint(s, e, PN_PGFT_MIN, &v)) t->pfminor = (uint64_t)v;
+	if (pint(s, e, PN_VM_SIZE, &v)) t->vmsize_kb = (uint32_t)v;
+	if (pint(s, e, PN_VM_RSS, &v)) t->vmrss_kb = (uint32_t)v;
+	if (pint(s, e, PN_VM_SWAP, &v)) t->vmswap_kb = (uint32_t)v;
+	if (pint(s, e, PN_EXE_INO, &v)) t->exe_ino = (uint64_t)v;
 }
 
 #define PPM_EXE_WRITABLE 1u /* execve_flags (event-schema.json) */
@@ -827,6 +866,7 @@ static void on_execve(sinsp_t *s, struct sinsp_evt *e)
 	const char *str;
 	uint32_t len;
 	int64_t v;
+	bool was_placeholder = t->placeholder;
 	t->placeholder = false;
 	if (pstr(s, e, PN_EXE, &str, &len)) set_str(&p->exe, str, len);
 	if (pstr(s, e, PN_COMM, &str, &len))
@@ -841,7 +881,7 @@ static void on_execve(sinsp_t *s, struct sinsp_evt *e)
 	} else if (p->exe && p->exe[0] == '/') {
 		set_str(&p->exepath, p->exe, strlen(p->exe));
 	}
-	if (pstr(s, e, PN_CWD, &str, &len)) set_str(&p->cwd, str, len);
+	/* execve does not change the cwd (upstream ignores the event's) */
 	struct pv a = param(s, e, PN_ARGS);
 	set_bytes(&p->args, &p->args_len, a.len ? (const char *)a.p : "", a.len);
 	struct pv cg = param(s, e, PN_CGROUPS);
@@ -872,6 +912,12 @@ static void on_execve(sinsp_t *s, struct sinsp_evt *e)
 	}
 	if (pint(s, e, PN_PID, &v)) t->pid = v;
 	if (pint(s, e, PN_PTID, &v)) t->ptid = v;
+	/* a thread first seen here: its ids in its namespace are taken as the
+	 * host's (upstream does so for threads it did not know) */
+	if (was_placeholder && t->vtid < 0) {
+		t->vtid = t->tid;
+		t->vpid = t->pid;
+	}
 	if (pint(s, e, PN_VPGID, &v)) t->vpgid = v;
 	if (pint(s, e, PN_PGID, &v)) t->pgid = v;
 	uint32_t u;
@@ -895,7 +941,7 @@ static void on_open(sinsp_t *s, struct sinsp_evt *e)
 	const char *name;
 	uint32_t nlen;
 
-	if (!p || fd < 0 || !(scap_evt_type(e->evt) & 1) /* enter */)
+	if (!p || !(scap_evt_type(e->evt) & 1) /* enter */)
 		return;
 	bool have_name = pstr(s, e, PN_NAME, &name, &nlen) || pstr(s, e, PN_PATH, &name, &nlen);
 	uint32_t flags = 0, cflags;
@@ -915,6 +961,13 @@ static void on_open(sinsp_t *s, struct sinsp_evt *e)
 	}
 	char abs[4096] = "";
 	size_t n = have_name ? resolve_path(abs, sizeof(abs), dir, dlen, name, nlen) : 0; /* unknown: "" */
+	if (fd < 0) {
+		/* failed: no fd, but fd.name is the path it tried */
+		memcpy(s->evt_name, abs, n + 1);
+		e->evt_name = s->evt_name;
+		e->evt_name_len = (uint32_t)n;
+		return;
+	}
 	struct sinsp_fd *f = fd_add(s, p, fd, (flags & PPM_O_DIRECTORY) ? SCAP_FD_DIRECTORY : SCAP_FD_FILE);
 	if (!f)
 		return;
@@ -922,6 +975,9 @@ static void on_open(sinsp_t *s, struct sinsp_evt *e)
 	int64_t ino;
 	if (pint(s, e, PN_INO, &ino))
 		f->ino = (uint64_t)ino;
+	uint32_t dev = 0;
+	pu32(s, e, PN_DEV, &dev);
+	f->dev = dev; /* fd.dev */
 	fd_set_name(f, abs, n);
 	e->fd = f;
 	e->fdnum = fd;
@@ -1149,7 +1205,7 @@ static void on_chdir(sinsp_t *s, struct sinsp_evt *e, bool by_fd)
 	if (by_fd) {
 		struct sinsp_fd *f = fd_find(p, evt_fd_param(s, e));
 		if (f && f->name)
-			set_str(&p->cwd, f->name, f->name_len);
+			set_cwd(p, f->name, f->name_len);
 		return;
 	}
 	const char *path;
@@ -1158,7 +1214,7 @@ static void on_chdir(sinsp_t *s, struct sinsp_evt *e, bool by_fd)
 		return;
 	char abs[4096];
 	size_t n = resolve_path(abs, sizeof(abs), p->cwd ? p->cwd : "", p->cwd ? strlen(p->cwd) : 0, path, len);
-	set_str(&p->cwd, abs, n);
+	set_cwd(p, abs, n);
 }
 
 static void on_container(sinsp_t *s, struct sinsp_evt *e)
@@ -1265,6 +1321,8 @@ int sinsp_parse_event(sinsp_t *s, struct sinsp_evt *e)
 
 	e->fd = NULL;
 	e->fdnum = -1;
+	e->evt_name = NULL;
+	e->evt_name_len = 0;
 	e->thread = NULL;
 	e->fd_name_changed = false;
 	/* meta events have no thread (tid -1 or 0); a clone child's first event
@@ -1273,6 +1331,7 @@ int sinsp_parse_event(sinsp_t *s, struct sinsp_evt *e)
 	e->thread = (tid > 0 && !child_side) ? sinsp_get_thread(s, tid, true) : NULL;
 	if (e->thread)
 		e->thread->lastseen = scap_evt_ts(e->evt);
+	sinsp_track_times(s, e); /* evt.reltime, evt.latency (fields_evt.c) */
 
 	if (!exit && e->thread && type + 1 < (int)s->ntypes && s->keep_enter[type + 1])
 		store_enter(e->thread, e->evt);
@@ -1284,7 +1343,11 @@ int sinsp_parse_event(sinsp_t *s, struct sinsp_evt *e)
 		if (child_side)
 			e->thread = sinsp_get_thread(s, tid, true);
 		break;
-	case H_EXECVE: on_execve(s, e); break;
+	case H_EXECVE:
+		on_execve(s, e);
+		if (e->thread && exit && result(s, e) == 0)
+			sinsp_thread_resources(s, e, e->thread);
+		break;
 	case H_PROCEXIT:
 		if (e->thread) {
 			e->thread->dead = true;

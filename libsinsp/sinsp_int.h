@@ -19,7 +19,9 @@ enum pname {
 	PN_TRUSTED_EXEPATH, PN_EUID, PN_EGID, PN_OLDFD, PN_NEWFD, PN_CMD, PN_FD1, PN_FD2, PN_INO, PN_DOMAIN,
 	PN_TYPE, PN_PROTO, PN_TUPLE, PN_ADDR, PN_OPTION, PN_ARG2_STR, PN_JSON, PN_ID, PN_IMAGE, PN_HOME,
 	PN_SHELL, PN_FILENAME, PN_PATHNAME, PN_ENV, PN_CAP_INH, PN_CAP_PERM, PN_CAP_EFF, PN_EXE_INO_CTIME,
-	PN_EXE_INO_MTIME, PN_PIDNS_START, PN_CREAT_FLAGS, PN_MAX
+	PN_EXE_INO_MTIME, PN_PIDNS_START, PN_CREAT_FLAGS,
+	/* resource figures of clone/execve exits (fields_proc.c) */
+	PN_FDLIMIT, PN_PGFT_MAJ, PN_PGFT_MIN, PN_VM_SIZE, PN_VM_RSS, PN_VM_SWAP, PN_EXE_INO, PN_DEV, PN_MAX
 };
 
 /* open_flags bits the producers add: the file is in the upper / a lower
@@ -40,6 +42,7 @@ struct sinsp_fd {
 	char *name;
 	uint32_t name_len, name_cap;
 	UT_hash_handle hh;
+	uint32_t dev; /* device of a file opened by an open-family exit (its "dev" parameter), 0: unknown */
 };
 #define ROLE_NONE 0
 #define ROLE_CLIENT 1 /* the local end is the client */
@@ -79,6 +82,14 @@ struct sinsp_thread {
 	uint8_t *enter_buf;
 	uint32_t enter_cap;
 	UT_hash_handle hh;
+	/* resource figures from the last clone/execve exit (sinsp_thread_resources()) */
+	bool res_known;
+	int64_t fdlimit;
+	uint64_t pfmajor, pfminor;
+	uint32_t vmsize_kb, vmrss_kb, vmswap_kb;
+	uint64_t exe_ino; /* 0: unknown */
+	uint64_t enter_ts; /* last enter event (evt.latency), 0: none seen */
+	uint64_t latency;  /* as upstream's m_latency: exit ts - enter_ts, 0 on enters */
 };
 
 struct sinsp_evt {
@@ -90,6 +101,10 @@ struct sinsp_evt {
 	bool fd_name_changed; /* this event gave its fd a new name */
 	const char *ctr_id;   /* container events: the id of the container they describe; else NULL */
 	sinsp_t *s;
+	/* an fd event whose fd is not in the table (a failed open): the name
+	 * the event gives (in sinsp's evt_name buffer), NULL when none */
+	const char *evt_name;
+	uint32_t evt_name_len;
 };
 
 struct suser {
@@ -130,6 +145,10 @@ struct sinsp {
 	struct sinsp_stats st;
 	char err[SCAP_ERRBUF_SIZE];
 	char scratch[8192]; /* field rendering */
+	/* fields_*.c */
+	uint64_t first_ts;  /* first non-meta event (evt.reltime) */
+	char scratch2[8192]; /* field rendering of fields_*.c */
+	char evt_name[4096]; /* sinsp_evt.evt_name of the current event (parsers.c) */
 };
 
 /* A thread read from /proc (proc_scan.c). */
@@ -163,9 +182,34 @@ const char *sinsp_user_name(const sinsp_t *s, uint32_t uid);
 const struct suser *sinsp_find_user(const sinsp_t *s, uint32_t uid);
 const struct suser *sinsp_find_group(const sinsp_t *s, uint32_t gid);
 void sinsp_resolve_container(sinsp_t *s, struct sproc *p);
+/* Store fdlimit, page faults, vm sizes and exe_ino of a successful clone/execve
+ * exit in thread t (the child, or the thread that called execve). */
+void sinsp_thread_resources(sinsp_t *s, const struct sinsp_evt *e, struct sinsp_thread *t);
 
 /* container_fields.c: register the container.* and k8s.* fields (a provider
  * of their own; called by sinsp_add_fields()). */
 int sinsp_container_add_fields(sinsp_t *s, filter_registry_t *reg);
+
+/* The field tables of the fields_*.c files: one row per field, registered
+ * with sinsp_register_fields() as one provider per table. */
+struct sinsp_field_def {
+	const char *name;
+	enum filter_ftype type;
+	uint32_t flags;
+	uint32_t id;
+	const char *desc;
+};
+int sinsp_register_fields(filter_registry_t *reg, sinsp_t *s, const char *provider, filter_extract_fn extract,
+			  const struct sinsp_field_def *defs, size_t n);
+/* fields_proc.c, fields_fd.c, fields_evt.c: the providers of those files */
+int sinsp_proc_add_fields(sinsp_t *s, filter_registry_t *reg);
+int sinsp_fd_add_fields(sinsp_t *s, filter_registry_t *reg);
+int sinsp_evt_add_fields(sinsp_t *s, filter_registry_t *reg);
+/* fields.c: fd.type's name for an fd type */
+const char *sinsp_fd_type_name(uint8_t type);
+/* fields_evt.c: per-event timing state (first event, enter time for evt.latency) */
+void sinsp_track_times(sinsp_t *s, const struct sinsp_evt *e);
+/* parsers.c: absolute path of `path` relative to dir (normalised) */
+size_t sinsp_resolve_path(char *out, size_t cap, const char *dir, size_t dlen, const char *path, size_t plen);
 
 #endif

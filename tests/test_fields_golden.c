@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Golden field values: (capture, event number, field, value) rows, the
+ * values checked against the reference libsinsp (sinsp-example -a -s CAPTURE
+ * -o '%evt.num|%FIELD') on the same capture; and every field name of
+ * upstream's syscall source is known to the registry. */
+#include <stdio.h>
+#include <string.h>
+
+#include "filter.h"
+#include "scap.h"
+#include "sinsp.h"
+#include "test_util.h"
+
+static const struct golden {
+	const char *capture;
+	uint64_t num;
+	const char *field;
+	const char *value;
+} rows[] = {
+	{"libs_curl_google.scap", 211, "evt.category", "process"},
+	{"libs_curl_google.scap", 219, "fs.path.name", "/etc/ld.so.cache"},
+	{"libs_curl_google.scap", 219, "evt.category", "file"},
+	{"libs_curl_google.scap", 231, "evt.category", "file"}, /* read: by the fd's type (was 'unknown') */
+	{"libs_curl_google.scap", 231, "syscall.type", "read"},
+	{"libs_curl_google.scap", 231, "evt.buflen.file", "832"},
+	{"libs_curl_google.scap", 231, "proc.exeline", "curl -6 http://www.google.com"},
+	{"libs_curl_google.scap", 231, "thread.nametid", "curl17497"},
+	{"libs_curl_google.scap", 231, "proc.cmdnargs", "2"},
+	{"libs_curl_google.scap", 1192, "fdlist.nums", "4"},
+	{"libs_curl_google.scap", 1192,
+	 "fdlist.names", "2600:1f18:262c:6542:9aa6:df7a:9a47:d29e:40251->2001:4860:4860::8888:53"},
+	{"libs_curl_google.scap", 1192, "evt.category", "wait"},
+	{"libs_sample.scap", 129, "evt.type", "pselect6"}, /* a generic enter event, named from its ID */
+	{"libs_sample.scap", 129, "syscall.type", "pselect6"},
+};
+
+START_TEST(test_golden_rows)
+{
+	size_t i = (size_t)_i;
+	const char *path = tu_shared_capture(rows[i].capture);
+	if (!path)
+		return;
+	struct scap_open_opts o = SCAP_OPEN_OPTS_INIT;
+	char errbuf[SCAP_ERRBUF_SIZE], tmpl[128], buf[4096];
+	o.filename = path;
+	scap_t *h = scap_open(&o, errbuf);
+	ck_assert_msg(h != NULL, "%s", errbuf);
+	sinsp_t *s = sinsp_open(h, NULL, errbuf);
+	ck_assert_msg(s != NULL, "%s", errbuf);
+	filter_registry_t *reg = filter_registry_new();
+	ck_assert_int_eq(filter_registry_add_evt_fields(reg), FILTER_OK);
+	ck_assert_int_eq(sinsp_add_fields(s, reg), SCAP_OK);
+	snprintf(tmpl, sizeof(tmpl), "%%%s", rows[i].field);
+	filter_format_t *fmt = filter_format_compile(reg, tmpl, NULL);
+	ck_assert_msg(fmt != NULL, "%s: %s", tmpl, filter_registry_geterr(reg));
+	const sinsp_evt_t *e = NULL;
+	while (!e || sinsp_evt_num(e) != rows[i].num) {
+		ck_assert_int_eq(sinsp_next(s, &e), SINSP_OK);
+		ck_assert_uint_le(sinsp_evt_num(e), rows[i].num);
+	}
+	filter_format_render(fmt, sinsp_evt_scap(e), sinsp_evt_num(e), (void *)e, buf, sizeof(buf));
+	ck_assert_msg(strcmp(buf, rows[i].value) == 0, "%s #%llu %s: got '%s', want '%s'", rows[i].capture,
+		      (unsigned long long)rows[i].num, rows[i].field, buf, rows[i].value);
+	filter_format_free(fmt);
+	filter_registry_free(reg);
+	sinsp_close(s);
+}
+END_TEST
+
+/* The field names of upstream's syscall source (libsinsp's filter check
+ * classes gen_event, event, thread, user, group, container, fd, fs.path,
+ * syslog, utils, fdlist, k8s, mesos, tracer, evtin). Names only. */
+static const char *const upstream_names =
+	"evt.num evt.time evt.time.s evt.time.iso8601 evt.datetime evt.datetime.s evt.rawtime evt.rawtime.s "
+	"evt.rawtime.ns evt.reltime evt.reltime.s evt.reltime.ns evt.pluginname evt.plugininfo evt.source "
+	"evt.is_async evt.asynctype evt.hostname evt.latency evt.latency.s evt.latency.ns evt.latency.quantized "
+	"evt.latency.human evt.deltatime evt.deltatime.s evt.deltatime.ns evt.outputtime evt.dir evt.type "
+	"evt.type.is syscall.type evt.category evt.cpu evt.args evt.arg evt.rawarg evt.info evt.buffer evt.buflen "
+	"evt.res evt.rawres evt.failed evt.is_io evt.is_io_read evt.is_io_write evt.io_dir evt.is_wait "
+	"evt.wait_latency evt.is_syslog evt.count evt.count.error evt.count.error.file evt.count.error.net "
+	"evt.count.error.memory evt.count.error.other evt.count.exit evt.count.procinfo evt.count.threadinfo "
+	"evt.abspath evt.buflen.in evt.buflen.out evt.buflen.file evt.buflen.file.in evt.buflen.file.out "
+	"evt.buflen.net evt.buflen.net.in evt.buflen.net.out evt.is_open_read evt.is_open_write evt.is_open_exec "
+	"evt.is_open_create evt.infra.docker.name evt.infra.docker.container.id evt.infra.docker.container.name "
+	"evt.infra.docker.container.image "
+	"proc.exe proc.pexe proc.aexe proc.exepath proc.pexepath proc.aexepath proc.name proc.pname proc.aname "
+	"proc.args proc.cmdline proc.pcmdline proc.acmdline proc.cmdnargs proc.cmdlenargs proc.exeline proc.env "
+	"proc.aenv proc.cwd proc.loginshellid proc.tty proc.pid proc.ppid proc.apid proc.vpid proc.pvpid proc.sid "
+	"proc.sname proc.sid.exe proc.sid.exepath proc.vpgid proc.vpgid.name proc.vpgid.exe proc.vpgid.exepath "
+	"proc.pgid proc.pgid.name proc.pgid.exe proc.pgid.exepath proc.duration proc.ppid.duration proc.pid.ts "
+	"proc.ppid.ts proc.is_exe_writable proc.is_exe_upper_layer proc.is_exe_lower_layer proc.is_exe_from_memfd "
+	"proc.is_sid_leader proc.is_vpgid_leader proc.is_pgid_leader proc.exe_ino proc.exe_ino.ctime "
+	"proc.exe_ino.mtime proc.exe_ino.ctime_duration_proc_start proc.exe_ino.ctime_duration_pidns_start "
+	"proc.pidns_init_start_ts thread.cap_permitted thread.cap_inheritable thread.cap_effective "
+	"proc.is_container_healthcheck proc.is_container_liveness_probe proc.is_container_readiness_probe "
+	"proc.fdopencount proc.fdlimit proc.fdusage proc.vmsize proc.vmrss proc.vmswap thread.pfmajor "
+	"thread.pfminor thread.tid thread.ismain thread.vtid thread.nametid thread.exectime thread.totexectime "
+	"thread.cgroups thread.cgroup proc.nthreads proc.nchilds thread.cpu thread.cpu.user thread.cpu.system "
+	"thread.vmsize thread.vmrss thread.vmsize.b thread.vmrss.b proc.stdin.type proc.stdout.type "
+	"proc.stderr.type proc.stdin.name proc.stdout.name proc.stderr.name "
+	"user.uid user.name user.homedir user.shell user.loginuid user.loginname group.gid group.name "
+	"container.id container.full_id container.name container.image container.image.id container.type "
+	"container.privileged container.mounts container.mount container.mount.source container.mount.dest "
+	"container.mount.mode container.mount.rdwr container.mount.propagation container.image.repository "
+	"container.image.tag container.image.digest container.healthcheck container.liveness_probe "
+	"container.readiness_probe container.start_ts container.duration container.ip container.cni.json "
+	"container.host_pid container.host_network container.host_ipc "
+	"fd.num fd.type fd.typechar fd.name fd.directory fd.filename fd.ip fd.cip fd.sip fd.lip fd.rip fd.port "
+	"fd.cport fd.sport fd.lport fd.rport fd.l4proto fd.sockfamily fd.is_server fd.uid fd.containername "
+	"fd.containerdirectory fd.proto fd.cproto fd.sproto fd.lproto fd.rproto fd.net fd.cnet fd.snet fd.lnet "
+	"fd.rnet fd.connected fd.name_changed fd.cip.name fd.sip.name fd.lip.name fd.rip.name fd.dev fd.dev.major "
+	"fd.dev.minor fd.ino fd.nameraw fd.types fd.is_upper_layer fd.is_lower_layer "
+	"fs.path.name fs.path.nameraw fs.path.source fs.path.sourceraw fs.path.target fs.path.targetraw "
+	"syslog.facility.str syslog.facility syslog.severity.str syslog.severity syslog.message util.cnt "
+	"fdlist.nums fdlist.names fdlist.cips fdlist.sips fdlist.cports fdlist.sports "
+	"k8s.pod.name k8s.pod.id k8s.pod.uid k8s.pod.sandbox_id k8s.pod.full_sandbox_id k8s.pod.label "
+	"k8s.pod.labels k8s.pod.ip k8s.pod.cni.json k8s.rc.name k8s.rc.id k8s.rc.label k8s.rc.labels k8s.svc.name "
+	"k8s.svc.id k8s.svc.label k8s.svc.labels k8s.ns.name k8s.ns.id k8s.ns.label k8s.ns.labels k8s.rs.name "
+	"k8s.rs.id k8s.rs.label k8s.rs.labels k8s.deployment.name k8s.deployment.id k8s.deployment.label "
+	"k8s.deployment.labels "
+	"mesos.task.name mesos.task.id mesos.task.label mesos.task.labels mesos.framework.name mesos.framework.id "
+	"marathon.app.name marathon.app.id marathon.app.label marathon.app.labels marathon.group.name "
+	"marathon.group.id "
+	"span.id span.time span.ntags span.nargs span.tags span.tag span.args span.arg span.enterargs "
+	"span.enterarg span.duration span.duration.quantized span.duration.human span.count span.rawtime "
+	"span.rawparenttime "
+	"evtin.span.id evtin.span.ntags evtin.span.nargs evtin.span.tags evtin.span.tag evtin.span.args "
+	"evtin.span.arg evtin.span.p.id evtin.span.p.ntags evtin.span.p.nargs evtin.span.p.tags evtin.span.p.tag "
+	"evtin.span.p.args evtin.span.p.arg evtin.span.s.id evtin.span.s.ntags evtin.span.s.nargs "
+	"evtin.span.s.tags evtin.span.s.tag evtin.span.s.args evtin.span.s.arg evtin.span.m.id evtin.span.m.ntags "
+	"evtin.span.m.nargs evtin.span.m.tags evtin.span.m.tag evtin.span.m.args evtin.span.m.arg";
+
+START_TEST(test_upstream_names_known)
+{
+	char errbuf[SCAP_ERRBUF_SIZE];
+	struct scap_open_opts o = SCAP_OPEN_OPTS_INIT;
+	o.filename = tu_fixture("chmod_644");
+	scap_t *h = scap_open(&o, errbuf);
+	ck_assert_msg(h != NULL, "%s", errbuf);
+	sinsp_t *s = sinsp_open(h, NULL, errbuf);
+	ck_assert_msg(s != NULL, "%s", errbuf);
+	filter_registry_t *reg = filter_registry_new();
+	ck_assert_int_eq(filter_registry_add_evt_fields(reg), FILTER_OK);
+	ck_assert_int_eq(sinsp_add_fields(s, reg), SCAP_OK);
+	size_t nfields = filter_registry_field_count(reg), known = 0, total = 0;
+	const char *p = upstream_names;
+	char missing[4096] = "";
+	while (*p) {
+		size_t len = strcspn(p, " ");
+		char name[64];
+		snprintf(name, sizeof(name), "%.*s", (int)len, p);
+		total++;
+		size_t i;
+		for (i = 0; i < nfields; i++) {
+			const char *n;
+			filter_registry_field_info(reg, i, &n, NULL, NULL, NULL, NULL);
+			if (!strcmp(n, name))
+				break;
+		}
+		if (i < nfields)
+			known++;
+		else
+			strncat(missing, name, sizeof(missing) - strlen(missing) - 2), strcat(missing, " ");
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	ck_assert_uint_eq(total, 351);
+	ck_assert_msg(known == total, "unknown upstream fields: %s", missing);
+	filter_registry_free(reg);
+	sinsp_close(s);
+}
+END_TEST
+
+Suite *fields_golden_suite(void);
+Suite *fields_golden_suite(void)
+{
+	Suite *su = suite_create("fields_golden");
+	TCase *tc = tcase_create("golden");
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, test_golden_rows, 0, (int)(sizeof(rows) / sizeof(rows[0])));
+	tcase_add_test(tc, test_upstream_names_known);
+	suite_add_tcase(su, tc);
+	return su;
+}
