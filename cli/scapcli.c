@@ -41,7 +41,7 @@ struct cli {
 	int sel_on[32], nsel;
 	filter_ruleset_t *rs;
 	struct scap_machine_info mi;      /* the capture's hostname, for JSON alerts */
-	int unbuffered, no_suggested;     /* -U, --no-suggested-output */
+	int unbuffered, no_suggested, matching; /* -U, --no-suggested-output, --rule-matching */
 	struct sinsp_opts so;             /* --docker-socket, --docker-root */
 };
 
@@ -58,6 +58,7 @@ static void usage(FILE *f)
 		"  -V, --validate PATH  check a rules file or directory and exit (1 on errors)\n"
 		"  -j, --json           alerts as JSON lines;  --min-priority P;  --list-rules\n"
 		"      --no-suggested-output  do not append the container fields to alert outputs\n"
+		"      --rule-matching first|all  alert for the first matching rule (default) or all\n"
 		"      --docker-socket PATH, --docker-root DIR  where container metadata comes from\n"
 		"  -U, --unbuffered     write each line when it happens (always on for live capture)\n"
 		"  -D, --disable NAME   disable the rules named NAME or tagged NAME;  --enable NAME\n"
@@ -80,9 +81,12 @@ static int list_fields(filter_registry_t *reg, int markdown)
 		uint32_t flags;
 		filter_registry_field_info(reg, i, &name, &type, &flags, &desc, &prov);
 		const char *arg = (flags & FILTER_FIELD_ARG_REQUIRED) ? "[ARG]" : (flags & FILTER_FIELD_ARG_ALLOWED) ? "[ARG?]" : "";
-		if (markdown)
-			printf("| `%s%s` | %s | %s |\n", name, arg, filter_ftype_name(type), desc);
-		else
+		if (markdown) { /* < > | in a description would be HTML or a cell border */
+			printf("| `%s%s` | %s | ", name, arg, filter_ftype_name(type));
+			for (const char *p = desc; *p; p++)
+				*p == '<' ? fputs("&lt;", stdout) : *p == '>' ? fputs("&gt;", stdout) : *p == '|' ? fputs("\\|", stdout) : putchar(*p);
+			printf(" |\n");
+		} else
 			printf("%-28s %-8s %s\n", name, filter_ftype_name(type), desc);
 	}
 	return 0;
@@ -175,6 +179,7 @@ static int load_rules(struct cli *c, filter_registry_t *reg)
 	if (!(c->rs = filter_ruleset_new(reg)))
 		return 1;
 	filter_ruleset_set_suggested_output(c->rs, !c->no_suggested);
+	filter_ruleset_set_rule_matching(c->rs, c->matching);
 	for (int i = 0; i < c->nrules && !rc; i++)
 		rc = filter_ruleset_load_file(c->rs, c->rules[i]);
 	if (!rc)
@@ -283,7 +288,13 @@ static int run(struct cli *c, filter_registry_t *reg, sinsp_t *s)
 			continue;
 		if (dump && !meta && scap_dump_write(dump, e) < 0)
 			break;
-		matched += c->rs ? filter_ruleset_process(c->rs, e, num, (void *)se, on_alert, c) : 1;
+		size_t k = c->rs ? filter_ruleset_process(c->rs, e, num, (void *)se, on_alert, c) : 1;
+		if (k == FILTER_RULES_MATCH_ERROR) {
+			fprintf(stderr, "scapcli: out of memory matching the rules\n");
+			status = 1;
+			break;
+		}
+		matched += k;
 		if (!c->rs && !dump && !c->quiet) { /* -p FORMAT, or sysdig's default line */
 			int n = c->fmt ? filter_format_render(c->fmt, e, num, (void *)se, line, sizeof(line) - 1)
 				       : sinsp_evt_line(se, c->snaplen, line, sizeof(line) - 1);
@@ -355,7 +366,7 @@ int main(int argc, char **argv)
 		{"duration", required_argument, NULL, 'u'}, {"disable", required_argument, NULL, 'D'},
 		{"enable", required_argument, NULL, 'N'}, {"unbuffered", no_argument, NULL, 'U'},
 		{"docker-socket", required_argument, NULL, 'K'}, {"docker-root", required_argument, NULL, 'O'},
-		{"no-suggested-output", no_argument, NULL, 'G'},
+		{"no-suggested-output", no_argument, NULL, 'G'}, {"rule-matching", required_argument, NULL, 'M'},
 		{NULL, 0, NULL, 0},
 	};
 	struct cli c = {.min_prio = FILTER_RULES_PRIO_DEBUG, .so = SINSP_OPTS_INIT};
@@ -415,6 +426,11 @@ int main(int argc, char **argv)
 		case 'j': c.json = 1; break;
 		case 'U': c.unbuffered = 1; break;
 		case 'G': c.no_suggested = 1; break;
+		case 'M':
+			if ((c.matching = filter_rules_matching_parse(optarg)) >= 0)
+				break;
+			fprintf(stderr, "scapcli: --rule-matching: '%s' is not first or all\n", optarg);
+			return 2;
 		case 'K': c.so.docker_socket = optarg; break;
 		case 'O': c.so.docker_root = optarg; break;
 		case 'l': c.list_rules = 1; break;

@@ -9,6 +9,8 @@ Suite *kmod_suite(void);    /* tests/test_kmod.c */
 Suite *runtime_suite(void); /* tests/test_runtime.c */
 Suite *overlay_suite(void); /* tests/test_overlay.c */
 Suite *ctrmgr_suite(void);  /* tests/test_ctrmgr.c */
+Suite *fields_golden_suite(void); /* tests/test_fields_golden.c */
+Suite *rules_parity_suite(void); /* tests/test_rules_parity.c */
 
 int main(void)
 {
@@ -35,6 +37,8 @@ int main(void)
 	srunner_add_suite(sr, overlay_suite());
 	srunner_add_suite(sr, scenarios_suite());
 	srunner_add_suite(sr, default_rules_suite());
+	srunner_add_suite(sr, rules_parity_suite());
+	srunner_add_suite(sr, fields_golden_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -28,6 +28,16 @@ grep -q "column 19: unknown field 'evt.nosuch'" "$tmp/err" && ok || ko "filter e
 [ "$(sed -n 3p "$tmp/err")" = '                  ^' ] && ok || ko "filter error caret"
 "$cli" --list-fields | grep -q '^evt.type  *string ' && ok || ko "--list-fields"
 "$cli" --list-fields=markdown | grep -q '^| `evt.arg\[ARG\]` | string |' && ok || ko "--list-fields=markdown"
+"$cli" --list-fields=markdown | grep -q "^| \`evt.dir\` | string | '&gt;' for enter" && ok || ko "markdown escapes <>"
+# README's field table is the code's (scripts/readme-fields.sh writes it)
+if [ -r "${SCAPKIT_SOURCE_DIR:-}/README.md" ]; then
+	"$cli" --list-fields=markdown >"$tmp/fields.md"
+	awk '/^<!-- fields:end/ { p = 0 } p { print } /^<!-- fields:begin/ { p = 1 }' "$SCAPKIT_SOURCE_DIR/README.md" |
+		cmp -s - "$tmp/fields.md" && ok || ko "README's field table differs from --list-fields=markdown (run scripts/readme-fields.sh)"
+	[ "$(grep -c '^| `' "$tmp/fields.md")" -ge 350 ] && ok || ko "fewer than 350 fields listed"
+else
+	ko "SCAPKIT_SOURCE_DIR/README.md not readable: the field table cannot be checked"
+fi
 
 # live capture: usage errors, then the bpf engine for real (root, BTF)
 "$cli" -r x --duration 1 >/dev/null 2>&1; [ $? -eq 2 ] && ok || ko "--duration without -e exits 2"
@@ -106,7 +116,7 @@ else
 	    -p '%fd.num %fd.name %fd.lport %fd.rport %fd.l4proto %fd.is_server')" = \
 	  "4 127.0.0.1:47192->127.0.0.1:80 47192 80 tcp false" ] && ok || ko "-p fd fields"
 	[ "$("$cli" -r "$cap/libs_curl_google.scap" -F 'proc.name=curl and evt.type=execve' -p '%proc.cmdline|%proc.pname|%proc.cwd')" = \
-	  "curl -6 http://www.google.com|bash|/home/ubuntu" ] && ok || ko "-p proc fields"
+	  "curl -6 http://www.google.com|bash|" ] && ok || ko "-p proc fields" # cwd: unknown before its execve, as upstream
 	# rules: alerts (text, JSON with Falco's keys), priority threshold, validation
 	rules="$(dirname "$0")/rules"
 	n_alerts=$("$cli" -r "$cap/falco_open-multiple-files.scap" -R "$rules/cli.yaml" | grep -c ': Warning File below /tmp')
@@ -140,6 +150,13 @@ assert a["time"] == "2017-02-04T01:22:15.286801004Z", a' && ok || ko "-j alert"
 	grep -q -- "--disable nosuch: no rule or tag" "$tmp/err" && ok || ko "-D unknown message"
 	[ "$("$cli" -r "$cap/falco_open-multiple-files.scap" -R "$rules/cli.yaml" -D 'Read tmp file' | wc -l)" -eq 0 ] &&
 		ok || ko "-D silences the rule"
+	# --rule-matching: by default the first matching rule in load order alerts, or all of them
+	own="$(dirname "$0")/captures/read_shadow.scap" par="$rules/parity/match_order.yaml"
+	"$cli" -r "$own" -R "$par" >"$tmp/out" && [ "$(wc -l <"$tmp/out")" -eq 5 ] &&
+		[ "$(grep -c ': Warning shadow ' "$tmp/out")" -eq 2 ] && ok || ko "--rule-matching first (default)"
+	[ "$("$cli" -r "$own" -R "$par" --rule-matching all | wc -l)" -eq 7 ] && ok || ko "--rule-matching all"
+	"$cli" -r "$own" -R "$par" --rule-matching some 2>"$tmp/err"; [ $? -eq 2 ] &&
+		grep -q "is not first or all" "$tmp/err" && ok || ko "bad --rule-matching exits 2"
 	# a compound filter: the failed connects of the curl capture
 	[ "$("$cli" -r "$cap/libs_curl_google.scap" -F 'evt.type=connect and evt.rawres < 0' | cut -d' ' -f1 | tr '\n' ' ')" = \
 	  "1057 1063 1273 " ] && ok || ko "compound -F"
