@@ -2,6 +2,9 @@
 /* Shared by the live engines (bpf, kmod): which syscalls an event mask
  * needs, and this host's machine info. */
 #define _GNU_SOURCE
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -10,6 +13,42 @@
 #include <unistd.h>
 
 #include "scap_int.h"
+
+/* This host's IPv4 and IPv6 interface addresses (what upstream's live
+ * platform lists with getifaddrs, and a capture's IL block holds): the
+ * parser's "address of this machine" test (fd.lip/fd.rip/fd.is_server)
+ * and local address inference use them. */
+static void live_interfaces(scap_t *h)
+{
+	struct ifaddrs *list = NULL;
+	if (getifaddrs(&list) != 0)
+		return;
+	for (const struct ifaddrs *a = list; a; a = a->ifa_next) {
+		if (!a->ifa_addr || (a->ifa_addr->sa_family != AF_INET && a->ifa_addr->sa_family != AF_INET6))
+			continue;
+		struct scap_iface *i = scap_vec_push(&h->meta.ifaces, sizeof(*i), &h->meta.bytes);
+		if (!i)
+			break;
+		memset(i, 0, sizeof(*i));
+		if (a->ifa_addr->sa_family == AF_INET) {
+			i->family = 4;
+			memcpy(i->addr, &((const struct sockaddr_in *)a->ifa_addr)->sin_addr, 4);
+			if (a->ifa_netmask)
+				memcpy(i->netmask, &((const struct sockaddr_in *)a->ifa_netmask)->sin_addr, 4);
+			if (a->ifa_broadaddr && (a->ifa_flags & IFF_BROADCAST))
+				memcpy(i->bcast, &((const struct sockaddr_in *)a->ifa_broadaddr)->sin_addr, 4);
+		} else {
+			i->family = 6;
+			memcpy(i->addr, &((const struct sockaddr_in6 *)a->ifa_addr)->sin6_addr, 16);
+			if (a->ifa_netmask)
+				memcpy(i->netmask, &((const struct sockaddr_in6 *)a->ifa_netmask)->sin6_addr, 16);
+		}
+		i->name = arena_strndup(&h->meta.arena, a->ifa_name, strlen(a->ifa_name));
+		if (!i->name)
+			i->name = "";
+	}
+	freeifaddrs(list);
+}
 
 static bool name_selected(const uint8_t *mask, size_t n, const char *name)
 {
@@ -77,4 +116,6 @@ void scap_live_machine_info(scap_t *h)
 		snprintf(mi->hostname, sizeof(mi->hostname), "%s", u.nodename);
 	mi->boot_ts_epoch = scap_live_clock_ns(CLOCK_REALTIME) - scap_live_clock_ns(CLOCK_BOOTTIME);
 	h->meta.have_mi = true;
+	if (!h->meta.ifaces.n)
+		live_interfaces(h);
 }

@@ -237,6 +237,28 @@ static bool is_ip(const struct sinsp_fd *f)
 	return (f->type == SCAP_FD_IPV4_SOCK || f->type == SCAP_FD_IPV6_SOCK) && f->iplen;
 }
 
+/* upstream's "address of this machine" test (sinsp_network_interfaces::
+ * is_ipv4addr_in_local_machine / is_ipv6addr_in_local_machine): an IPv4
+ * address equal to one of the interfaces', an IPv6 one sharing an
+ * interface's first 64 bits; IPv6 is never local for a thread in a
+ * container. (Upstream also matches an IPv4 container's own address; no
+ * container IP is known here, so the host interfaces decide.) */
+static bool addr_is_local(const sinsp_t *s, const struct sinsp_thread *t, const uint8_t *ip, uint8_t iplen)
+{
+	if (iplen == 16 && t && t->p && t->p->container_id[0] && strcmp(t->p->container_id, "host"))
+		return false;
+	size_t n = s->h ? scap_iface_count(s->h) : 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t alen = 0;
+		const uint8_t *a = scap_iface_addr(scap_iface_at(s->h, i), &alen);
+		if (!a || alen != iplen)
+			continue;
+		if (!memcmp(a, ip, iplen == 4 ? 4 : 8))
+			return true;
+	}
+	return false;
+}
+
 static int fd_field(sinsp_t *s, const struct sinsp_evt *e, uint32_t id, filter_out_t *out)
 {
 	const struct sinsp_fd *f = e->fd;
@@ -276,7 +298,8 @@ static int fd_field(sinsp_t *s, const struct sinsp_evt *e, uint32_t id, filter_o
 		}
 		return 0;
 	}
-	bool server = f->role == ROLE_SERVER;
+	/* upstream's SCAP_FD_IPV*_SERVSOCK: bound to a port, no peer */
+	bool listening = f->role == ROLE_SERVER && !f->cport;
 	switch (id) {
 	case FD_TYPE: out_cstr(out, fd_type_name(f->type, &tc)); break;
 	case FD_TYPECHAR: fd_type_name(f->type, &tc); s->scratch[0] = tc; filter_out_str(out, s->scratch, 1); break;
@@ -354,25 +377,34 @@ static int fd_field(sinsp_t *s, const struct sinsp_evt *e, uint32_t id, filter_o
 			out_cstr(out, "unix");
 		break;
 	case FD_IS_SERVER:
-		filter_out_bool(out, is_ip(f) && server); /* false for files, pipes, ... as upstream */
+		/* upstream: a listening socket is; a connected one is when its
+		 * server address is one of this machine's; files, pipes, ... are not */
+		if (!is_ip(f))
+			filter_out_bool(out, false);
+		else
+			filter_out_bool(out, listening || addr_is_local(s, e->thread, f->sip, f->iplen));
 		break;
 	default: {
-		if (!is_ip(f))
+		/* upstream: nothing for a socket of no known role (socket() alone,
+		 * the capture's fd table); a listening socket has only its server
+		 * end; the local end of a connected one is the client when the
+		 * client address is this machine's, else the server */
+		if (!is_ip(f) || f->role == ROLE_NONE)
 			break;
-		bool have_client = f->role != ROLE_SERVER || f->cport; /* a bound socket has no client yet */
+		bool have_client = !listening;
 		const uint8_t *cip = f->cip, *sip = f->sip;
-		const uint8_t *lip = server ? sip : cip, *rip = server ? cip : sip;
-		uint16_t lport = server ? f->sport : f->cport, rport = server ? f->cport : f->sport;
-		bool have_remote = server ? have_client : true;
+		bool client_local = have_client && addr_is_local(s, e->thread, cip, f->iplen);
+		const uint8_t *lip = client_local ? cip : sip, *rip = client_local ? sip : cip;
+		uint16_t lport = client_local ? f->cport : f->sport, rport = client_local ? f->sport : f->cport;
 		switch (id) {
 		case FD_SIP: case FD_SNET: filter_out_ip(out, sip, f->iplen); break;
 		case FD_CIP: case FD_CNET: if (have_client) filter_out_ip(out, cip, f->iplen); break;
 		case FD_SPORT: filter_out_u64(out, f->sport); break;
 		case FD_CPORT: if (have_client) filter_out_u64(out, f->cport); break;
-		case FD_LIP: case FD_LNET: filter_out_ip(out, lip, f->iplen); break;
-		case FD_RIP: case FD_RNET: if (have_remote) filter_out_ip(out, rip, f->iplen); break;
-		case FD_LPORT: filter_out_u64(out, lport); break;
-		case FD_RPORT: if (have_remote) filter_out_u64(out, rport); break;
+		case FD_LIP: case FD_LNET: if (have_client) filter_out_ip(out, lip, f->iplen); break;
+		case FD_RIP: case FD_RNET: if (have_client) filter_out_ip(out, rip, f->iplen); break;
+		case FD_LPORT: if (have_client) filter_out_u64(out, lport); break;
+		case FD_RPORT: if (have_client) filter_out_u64(out, rport); break;
 		case FD_IP: case FD_NET:
 			if (have_client)
 				filter_out_ip(out, cip, f->iplen);

@@ -25,7 +25,7 @@ static const char *const pnames[PN_MAX] = {
 
 enum handler {
 	H_NONE, H_CLONE, H_EXECVE, H_PROCEXIT, H_CHDIR, H_FCHDIR, H_SETUID, H_SETGID, H_SETRESUID, H_SETRESGID,
-	H_SETSID, H_PRCTL, H_OPEN, H_CLOSE, H_DUP, H_FCNTL, H_PIPE, H_SOCKET, H_SOCKETPAIR, H_BIND, H_CONNECT,
+	H_SETSID, H_PRCTL, H_OPEN, H_CLOSE, H_DUP, H_FCNTL, H_PIPE, H_SOCKET, H_SOCKETPAIR, H_BIND, H_CONNECT, H_SEND,
 	H_ACCEPT, H_EVENTFD, H_SIGNALFD, H_TIMERFD, H_INOTIFY, H_EPOLL, H_MEMFD, H_USERFAULTFD, H_IOURING,
 	H_PIDFD, H_CONTAINER, H_USERADDED, H_GROUPADDED, H_MAX
 };
@@ -42,6 +42,7 @@ static const struct {
 	{"close", H_CLOSE}, {"dup", H_DUP}, {"dup2", H_DUP}, {"dup3", H_DUP}, {"fcntl", H_FCNTL},
 	{"pipe", H_PIPE}, {"pipe2", H_PIPE}, {"socket", H_SOCKET}, {"socketpair", H_SOCKETPAIR},
 	{"bind", H_BIND}, {"connect", H_CONNECT}, {"accept", H_ACCEPT}, {"accept4", H_ACCEPT},
+	{"sendto", H_SEND}, {"sendmsg", H_SEND},
 	{"eventfd", H_EVENTFD}, {"eventfd2", H_EVENTFD}, {"signalfd", H_SIGNALFD}, {"signalfd4", H_SIGNALFD},
 	{"timerfd_create", H_TIMERFD}, {"inotify_init", H_INOTIFY}, {"inotify_init1", H_INOTIFY},
 	{"epoll_create", H_EPOLL}, {"epoll_create1", H_EPOLL}, {"memfd_create", H_MEMFD},
@@ -568,6 +569,8 @@ void sinsp_resolve_container(sinsp_t *s, struct sproc *p)
 }
 
 /* ---- the capture's metadata ---- */
+static void fill_unspecified_addr(const sinsp_t *s, struct sinsp_fd *f);
+
 void sinsp_load_metadata(sinsp_t *s)
 {
 	scap_t *h = s->h;
@@ -663,7 +666,11 @@ void sinsp_load_metadata(sinsp_t *s)
 			f->cport = (uint16_t)scap_fdinfo_int(fi, SCAP_FDI_SPORT);
 			f->sport = (uint16_t)scap_fdinfo_int(fi, SCAP_FDI_DPORT);
 			f->l4proto = (uint8_t)scap_fdinfo_int(fi, SCAP_FDI_L4PROTO);
-			f->role = ROLE_CLIENT;
+			/* upstream (add_fd_from_scap) gives a connected socket of the
+			 * table no role: its addresses show only in fd.name */
+			f->role = ROLE_NONE;
+			if (f->iplen == 4)
+				fill_unspecified_addr(s, f); /* upstream: IPv4 ones only */
 			fd_name_tuple(f);
 		} else if (type == SCAP_FD_IPV4_SERVSOCK || type == SCAP_FD_IPV6_SERVSOCK) {
 			char a[INET6_ADDRSTRLEN], buf[80];
@@ -1045,6 +1052,17 @@ static void apply_tuple(struct sinsp_fd *f, const uint8_t *t, uint32_t len, bool
 	fd_name_tuple(f);
 }
 
+/* fd_name_tuple, noting that the event changed the fd's name. */
+static void retuple_name(struct sinsp_evt *e, struct sinsp_fd *f)
+{
+	char old[128];
+	size_t olen = f->name_len < sizeof(old) ? f->name_len : sizeof(old);
+	if (olen)
+		memcpy(old, f->name, olen);
+	fd_name_tuple(f);
+	e->fd_name_changed = f->name_len != olen || (olen && memcmp(old, f->name, olen));
+}
+
 /* apply_tuple, noting whether the fd's name changed. */
 static void retuple(struct sinsp_evt *e, struct sinsp_fd *f, const uint8_t *t, uint32_t len, bool accept_side)
 {
@@ -1092,6 +1110,185 @@ static void on_accept(sinsp_t *s, struct sinsp_evt *e)
 	e->fdnum = fd;
 }
 
+/* upstream's sinsp_network_interfaces::infer_ipv4/ipv6_address: the
+ * interface address that is `dst`, else one in dst's subnet (IPv6: the
+ * same first 64 bits), else the first that is not the loopback; false
+ * when the capture lists no interface of that family. */
+static bool infer_local_addr(const sinsp_t *s, const uint8_t *dst, uint8_t iplen, uint8_t *out)
+{
+	static const uint8_t lo4[4] = {127, 0, 0, 1}, lo6[16] = {[15] = 1};
+	size_t n = s->h ? scap_iface_count(s->h) : 0;
+	const uint8_t *best = NULL;
+	int rank = 3;
+	for (size_t i = 0; i < n && rank; i++) {
+		size_t alen = 0, mlen = 0;
+		const scap_iface_t *ifc = scap_iface_at(s->h, i);
+		const uint8_t *a = scap_iface_addr(ifc, &alen);
+		if (!a || alen != iplen)
+			continue;
+		if (!memcmp(a, dst, iplen)) {
+			best = a;
+			rank = 0;
+			break;
+		}
+		bool same_net;
+		if (iplen == 4) {
+			const uint8_t *m = scap_iface_netmask(ifc, &mlen);
+			same_net = m && mlen == 4;
+			for (int k = 0; same_net && k < 4; k++)
+				same_net = (a[k] & m[k]) == (dst[k] & m[k]);
+		} else {
+			same_net = !memcmp(a, dst, 8);
+		}
+		if (same_net && rank > 1) {
+			best = a;
+			rank = 1;
+		} else if (rank > 2 && memcmp(a, iplen == 4 ? lo4 : lo6, iplen)) {
+			best = a;
+			rank = 2;
+		}
+	}
+	if (!best)
+		return false;
+	memcpy(out, best, iplen);
+	return true;
+}
+
+/* upstream's sinsp_network_interfaces::update_fd on a tuple whose one
+ * address is unspecified (a socket sending before it is bound): that
+ * address becomes the local interface address inferred from the other.
+ * cip/cport are upstream's source end, sip/sport its destination. */
+static void fill_unspecified_addr(const sinsp_t *s, struct sinsp_fd *f)
+{
+	static const uint8_t zero[16];
+	bool c0 = !memcmp(f->cip, zero, f->iplen), s0 = !memcmp(f->sip, zero, f->iplen);
+	if (!c0 && !s0)
+		return;
+	uint8_t *target = c0 ? f->cip : f->sip;
+	const uint8_t *from = c0 ? f->sip : f->cip;
+	uint8_t addr[16] = {0};
+	infer_local_addr(s, from, f->iplen, addr); /* stays unspecified when nothing fits, as upstream */
+	if (!memcmp(addr, from, f->iplen) && f->cport == f->sport)
+		return;
+	memcpy(target, addr, f->iplen);
+}
+
+/* A tuple parameter's IP ends: 0 when it is not an IP tuple. IPv6 tuples
+ * of two IPv4-mapped addresses are IPv4 ones (upstream). */
+static uint8_t tuple_ip(const uint8_t *t, uint32_t len, uint8_t *sip, uint16_t *sport, uint8_t *dip, uint16_t *dport)
+{
+	static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	if (len >= 13 && t[0] == PPM_AF_INET) {
+		memcpy(sip, t + 1, 4);
+		memcpy(sport, t + 5, 2);
+		memcpy(dip, t + 7, 4);
+		memcpy(dport, t + 11, 2);
+		return 4;
+	}
+	if (len >= 37 && t[0] == PPM_AF_INET6) {
+		if (!memcmp(t + 1, mapped, 12) && !memcmp(t + 19, mapped, 12)) {
+			memcpy(sip, t + 13, 4);
+			memcpy(sport, t + 17, 2);
+			memcpy(dip, t + 31, 4);
+			memcpy(dport, t + 35, 2);
+			return 4;
+		}
+		memcpy(sip, t + 1, 16);
+		memcpy(sport, t + 17, 2);
+		memcpy(dip, t + 19, 16);
+		memcpy(dport, t + 35, 2);
+		return 16;
+	}
+	return 0;
+}
+
+/* sendto / sendmsg exit (upstream's parse_rw_exit for writes): a socket
+ * with no name yet, or one that is not TCP (an unconnected UDP socket),
+ * takes the address the call sent to: the tuple's source fills the
+ * socket's source end, its destination the destination end when that is
+ * still unknown; an unspecified local address is inferred from the
+ * interfaces; a socket of no role becomes a client's (upstream's guess
+ * for an outgoing datagram), a server's is shown from the client's side. */
+static void on_send(sinsp_t *s, struct sinsp_evt *e)
+{
+	struct sproc *p = e->thread ? e->thread->p : NULL;
+	int64_t res = -1, fd = evt_fd_param(s, e);
+	pint(s, e, PN_RES, &res);
+	if (!p || fd < 0 || res < 0 || !(scap_evt_type(e->evt) & 1) /* enter */)
+		return;
+	struct sinsp_fd *f = fd_find(p, fd);
+	if (!f || (f->name_len && f->l4proto == 2 /* tcp */))
+		return;
+	struct pv t = param(s, e, PN_TUPLE);
+	if (!t.len)
+		return;
+	if (t.p[0] == PPM_AF_UNIX) {
+		if (t.len > 17) {
+			f->type = SCAP_FD_UNIX_SOCK;
+			fd_set_name(f, (const char *)t.p + 17, strnlen((const char *)t.p + 17, t.len - 17));
+		}
+		return;
+	}
+	uint8_t tsip[16] = {0}, tdip[16] = {0};
+	uint16_t tsport = 0, tdport = 0;
+	uint8_t iplen = tuple_ip(t.p, t.len, tsip, &tsport, tdip, &tdport);
+	if (!iplen)
+		return;
+	if (f->role == ROLE_SERVER && !f->cport) {
+		/* a listening socket: no peer yet */
+		memset(f->cip, 0, sizeof(f->cip));
+		memset(f->sip, 0, sizeof(f->sip));
+		f->sport = 0;
+	}
+	uint8_t ft = iplen == 4 ? SCAP_FD_IPV4_SOCK : SCAP_FD_IPV6_SOCK;
+	if (f->type == ft && f->iplen == iplen &&
+	    ((!memcmp(tsip, f->cip, iplen) && tsport == f->cport && !memcmp(tdip, f->sip, iplen) && tdport == f->sport) ||
+	     (!memcmp(tdip, f->cip, iplen) && tdport == f->cport && !memcmp(tsip, f->sip, iplen) && tsport == f->sport)))
+		return; /* the tuple it has, either way round */
+	static const uint8_t zero[16];
+	bool changed = false;
+	if (f->iplen != iplen) {
+		memset(f->cip, 0, sizeof(f->cip));
+		memset(f->sip, 0, sizeof(f->sip));
+		f->cport = f->sport = 0;
+		changed = true;
+	}
+	f->type = ft;
+	f->iplen = iplen;
+	if (memcmp(f->cip, tsip, iplen) || f->cport != tsport) {
+		memcpy(f->cip, tsip, iplen);
+		f->cport = tsport;
+		changed = true;
+	}
+	if (!memcmp(f->sip, zero, iplen)) {
+		memcpy(f->sip, tdip, iplen);
+		changed = true;
+	}
+	if (!f->sport) {
+		f->sport = tdport;
+		changed = true;
+	}
+	if (!changed)
+		return;
+	if (!f->l4proto)
+		f->l4proto = 3; /* udp */
+	fill_unspecified_addr(s, f);
+	if (f->role == ROLE_NONE) {
+		f->role = ROLE_CLIENT;
+	} else if (f->role == ROLE_SERVER) {
+		uint8_t ip[16];
+		memcpy(ip, f->cip, 16);
+		memcpy(f->cip, f->sip, 16);
+		memcpy(f->sip, ip, 16);
+		uint16_t port = f->cport;
+		f->cport = f->sport;
+		f->sport = port;
+	}
+	retuple_name(e, f);
+	e->fd = f;
+	e->fdnum = fd;
+}
+
 static void on_bind(sinsp_t *s, struct sinsp_evt *e)
 {
 	struct sproc *p = e->thread ? e->thread->p : NULL;
@@ -1104,23 +1301,35 @@ static void on_bind(sinsp_t *s, struct sinsp_evt *e)
 	if (!f || !a.len)
 		return;
 	char ip[INET6_ADDRSTRLEN], buf[80];
+	uint8_t bip[16];
+	uint16_t bport;
+	uint8_t blen;
 	if (a.len >= 7 && a.p[0] == PPM_AF_INET) {
-		f->iplen = 4;
-		memcpy(f->sip, a.p + 1, 4);
-		memcpy(&f->sport, a.p + 5, 2);
+		blen = 4;
+		memcpy(bip, a.p + 1, 4);
+		memcpy(&bport, a.p + 5, 2);
 	} else if (a.len >= 19 && a.p[0] == PPM_AF_INET6) {
-		f->iplen = 16;
-		memcpy(f->sip, a.p + 1, 16);
-		memcpy(&f->sport, a.p + 17, 2);
+		blen = 16;
+		memcpy(bip, a.p + 1, 16);
+		memcpy(&bport, a.p + 17, 2);
 	} else if (a.p[0] == PPM_AF_UNIX) {
 		fd_set_name(f, (const char *)a.p + 1, strnlen((const char *)a.p + 1, a.len - 1));
 		return;
 	} else {
 		return;
 	}
-	f->role = ROLE_SERVER;
-	inet_ntop(f->iplen == 4 ? AF_INET : AF_INET6, f->sip, ip, sizeof(ip));
-	int n = snprintf(buf, sizeof(buf), "%s:%u", ip, f->sport);
+	/* upstream (parse_bind_exit): only a bind to a port makes a listening
+	 * (server) socket; the name is the address either way */
+	if (bport) {
+		f->iplen = blen;
+		memcpy(f->sip, bip, blen);
+		f->sport = bport;
+		f->cport = 0;
+		memset(f->cip, 0, sizeof(f->cip));
+		f->role = ROLE_SERVER;
+	}
+	inet_ntop(blen == 4 ? AF_INET : AF_INET6, bip, ip, sizeof(ip));
+	int n = snprintf(buf, sizeof(buf), "%s:%u", ip, bport);
 	fd_set_name(f, buf, (size_t)n);
 	e->fd_name_changed = true;
 }
@@ -1154,6 +1363,9 @@ static void on_dup(sinsp_t *s, struct sinsp_evt *e, bool fcntl)
 	e->fdnum = res;
 }
 
+/* upstream (parse_pipe_exit / parse_socketpair_exit): both ends get an
+ * entry with no name, a pipe's with the pipe's inode and pipe2's flags; the
+ * event's fd is a pipe's second end, a socketpair's first. */
 static void on_pipe(sinsp_t *s, struct sinsp_evt *e, bool pair)
 {
 	struct sproc *p = e->thread ? e->thread->p : NULL;
@@ -1163,16 +1375,25 @@ static void on_pipe(sinsp_t *s, struct sinsp_evt *e, bool pair)
 		return;
 	if (!pint(s, e, PN_FD1, &fd1) || !pint(s, e, PN_FD2, &fd2))
 		return;
+	if (pair && fd1 == fd2)
+		return;
 	int64_t ino = 0;
-	pint(s, e, PN_INO, &ino);
-	char name[48] = "";
-	if (!pair && ino)
-		snprintf(name, sizeof(name), "pipe:[%lld]", (long long)ino);
+	uint32_t flags = 0;
+	if (!pair) {
+		pint(s, e, PN_INO, &ino);
+		pu32(s, e, PN_FLAGS, &flags);
+	}
 	for (int k = 0; k < 2; k++) {
-		struct sinsp_fd *f = fd_add(s, p, k ? fd2 : fd1, pair ? SCAP_FD_UNIX_SOCK : SCAP_FD_FIFO);
-		if (f) {
-			f->ino = (uint64_t)ino;
-			fd_set_name(f, name, strlen(name));
+		int64_t fd = k ? fd2 : fd1;
+		struct sinsp_fd *f = fd_add(s, p, fd, pair ? SCAP_FD_UNIX_SOCK : SCAP_FD_FIFO);
+		if (!f)
+			continue;
+		f->ino = (uint64_t)ino;
+		f->open_flags = flags;
+		fd_set_name(f, "", 0);
+		if (k == (pair ? 0 : 1)) {
+			e->fd = f;
+			e->fdnum = fd;
 		}
 	}
 }
@@ -1397,6 +1618,7 @@ int sinsp_parse_event(sinsp_t *s, struct sinsp_evt *e)
 	case H_BIND: on_bind(s, e); break;
 	case H_CONNECT: on_connect(s, e); break;
 	case H_ACCEPT: on_accept(s, e); break;
+	case H_SEND: on_send(s, e); break;
 	case H_EVENTFD: new_typed_fd(s, e, SCAP_FD_EVENT, ""); break;
 	case H_SIGNALFD: new_typed_fd(s, e, SCAP_FD_SIGNALFD, ""); break;
 	case H_TIMERFD: new_typed_fd(s, e, SCAP_FD_TIMERFD, ""); break;

@@ -114,7 +114,7 @@ else
 	# state fields and -p (scap-format.md §10.2; expected/libs_curl_google.*)
 	[ "$("$cli" -r "$cap/falco_connect_localhost.scap" -F 'evt.type=connect and evt.dir=<' \
 	    -p '%fd.num %fd.name %fd.lport %fd.rport %fd.l4proto %fd.is_server')" = \
-	  "4 127.0.0.1:47192->127.0.0.1:80 47192 80 tcp false" ] && ok || ko "-p fd fields"
+	  "4 127.0.0.1:47192->127.0.0.1:80 47192 80 tcp true" ] && ok || ko "-p fd fields"
 	[ "$("$cli" -r "$cap/libs_curl_google.scap" -F 'proc.name=curl and evt.type=execve' -p '%proc.cmdline|%proc.pname|%proc.cwd')" = \
 	  "curl -6 http://www.google.com|bash|" ] && ok || ko "-p proc fields" # cwd: unknown before its execve, as upstream
 	# rules: alerts (text, JSON with Falco's keys), priority threshold, validation

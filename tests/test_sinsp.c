@@ -198,7 +198,7 @@ START_TEST(test_connect_tuple)
 					     "%fd.rip|%fd.rport|%fd.l4proto|%fd.sockfamily|%fd.is_server|%fd.type|"
 					     "%proc.name|%thread.tid|%proc.is_placeholder"),
 			 "4|127.0.0.1:47192->127.0.0.1:80|127.0.0.1|47192|127.0.0.1|80|127.0.0.1|47192|127.0.0.1|80|tcp|ip|"
-			 "false|ipv4|<NA>|31699|true");
+			 "true|ipv4|<NA>|31699|true");
 	close_ctx(&c);
 }
 END_TEST
@@ -280,9 +280,11 @@ START_TEST(test_ipv6_server)
 			filter_format_render(fmt, sinsp_evt_scap(e), sinsp_evt_num(e), (void *)e, buf, sizeof(buf));
 			break;
 		}
-	ck_assert_str_eq(buf, "2001:db8::4:54405->2001:db8::3:1234|2001:db8::4|54405|2001:db8::3|1234|1234|54405|"
-			      "2001:db8::4|true");
-	filter_t *n = filter_compile(c.reg, "fd.net = 2001:db8::/32 and fd.snet = 2001:db8::3/128 and fd.rport = 54405",
+	/* upstream: the local end is the client's when the client address is
+	 * in an interface's /64 (2001:db8::/64 is, so lport is the client's) */
+	ck_assert_str_eq(buf, "2001:db8::4:54405->2001:db8::3:1234|2001:db8::4|54405|2001:db8::3|1234|54405|1234|"
+			      "2001:db8::3|true");
+	filter_t *n = filter_compile(c.reg, "fd.net = 2001:db8::/32 and fd.snet = 2001:db8::3/128 and fd.rport = 1234 and fd.lport = 54405",
 				     NULL);
 	ck_assert_int_eq(filter_eval(n, sinsp_evt_scap(e), sinsp_evt_num(e), (void *)e), 1);
 	filter_free(n);
@@ -572,7 +574,54 @@ START_TEST(test_ruleset_fields)
 			 "container_id=9dbcbd0c435f container_name=c1|/host/proc|/host/proc|/proc/sys|<NA>|<NA>");
 	ck_assert_str_eq(render_at(&c, 5, "%fd.num %fd.connected %fd.name_changed"), "3 false false");
 	ck_assert_str_eq(render_at(&c, 6, "%fd.name %fd.connected %fd.name_changed %fd.rport"),
-			 "10.0.0.5:12345->1.2.3.4:443 true true 443");
+			 "10.0.0.5:12345->1.2.3.4:443 true true 12345"); /* no interfaces: the client is not local */
+	close_ctx(&c);
+	unlink(path);
+}
+END_TEST
+
+/* Socket and pipe state as upstream's parsers.cpp keeps it (synthetic
+ * capture without interfaces): socket() alone has no role (no addresses);
+ * bind to port 0 names the socket but leaves it roleless; sendto on an
+ * unconnected UDP socket takes the tuple (client side) from the exit's
+ * tuple; pipe2 gives two unnamed FIFO entries with the inode, the event's fd
+ * being the second. */
+START_TEST(test_sock_pipe_state)
+{
+	sg_buf b;
+	sg_init(&b);
+	sg_shb(&b, 1, 2);
+	int64_t dom = 2, st = 2, proto = 0, fd = 3, res = 0;
+	struct sg_param sp[3] = {{&dom, 8}, {&st, 8}, {&proto, 8}};
+	sg_ev_v2(&b, 0, 1, 400, 18, 3, sp, 0); /* 1: socket> AF_INET DGRAM */
+	struct sg_param sx[1] = {{&fd, 8}};
+	sg_ev_v2(&b, 0, 2, 400, 19, 1, sx, 0); /* 2: socket< fd 3 */
+	uint8_t addr[7] = {2, 0, 0, 0, 0, 0, 0}; /* 0.0.0.0:0 */
+	struct sg_param bx[2] = {{&res, 8}, {addr, 7}};
+	sg_ev_v2(&b, 0, 3, 400, 21, 2, bx, 0); /* 3: bind< res 0, port 0 (fd from enter: none, so 4 sets it) */
+	uint8_t tuple[13] = {2, 10, 0, 0, 5, 0x39, 0x30, 1, 2, 3, 4, 0x35, 0x00}; /* 10.0.0.5:12345->1.2.3.4:53 */
+	int64_t sres = 5;
+	uint32_t size = 5;
+	struct sg_param tx[5] = {{&sres, 8}, {"hello", 5}, {&fd, 8}, {&size, 4}, {tuple, 13}};
+	sg_ev_v2(&b, 0, 4, 400, 31, 5, tx, 0); /* 4: sendto< */
+	sg_ev_v2(&b, 0, 5, 400, 31, 5, tx, 0); /* 5: the same tuple again: no name change */
+	int64_t fd1 = 5, fd2 = 6;
+	uint64_t ino = 777;
+	uint32_t pflags = 0;
+	struct sg_param px[5] = {{&res, 8}, {&fd1, 8}, {&fd2, 8}, {&ino, 8}, {&pflags, 4}};
+	sg_ev_v2(&b, 0, 6, 400, 393, 5, px, 0); /* 6: pipe2< fds 5, 6 ino 777 */
+	const char *path = tu_tmpfile(".scap");
+	ck_assert_int_eq(tu_write_file(path, b.p, b.len), 0);
+	sg_free(&b);
+
+	struct ctx c = open_ctx(path, NULL);
+	ck_assert_str_eq(render_at(&c, 2, "%fd.num|%fd.type|%fd.sip|%fd.cip|%fd.lip|%fd.sport|%fd.is_server"),
+			 "3|ipv4|<NA>|<NA>|<NA>|<NA>|false");
+	ck_assert_str_eq(render_at(&c, 4, "%fd.num|%fd.name|%fd.cip|%fd.cport|%fd.sip|%fd.sport|%fd.l4proto|"
+					  "%fd.lport|%fd.rport|%fd.is_server|%fd.name_changed"),
+			 "3|10.0.0.5:12345->1.2.3.4:53|10.0.0.5|12345|1.2.3.4|53|udp|53|12345|false|true");
+	ck_assert_str_eq(render_at(&c, 5, "%fd.name|%fd.name_changed"), "10.0.0.5:12345->1.2.3.4:53|false");
+	ck_assert_str_eq(render_at(&c, 6, "%fd.num|%fd.name|%fd.type|%fd.typechar|%fd.ino"), "6||pipe|p|777");
 	close_ctx(&c);
 	unlink(path);
 }
@@ -641,6 +690,7 @@ Suite *sinsp_suite(void)
 	tcase_add_test(tc, test_connect_tuple);
 	tcase_add_test(tc, test_execve_lineage);
 	tcase_add_test(tc, test_ipv6_server);
+	tcase_add_test(tc, test_sock_pipe_state);
 	tcase_add_test(tc, test_container_fields);
 	tcase_add_test(tc, test_synthetic_state);
 	tcase_add_test(tc, test_state_parity);
