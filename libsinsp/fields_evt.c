@@ -15,6 +15,8 @@
 #define EC_IO_READ 32u
 #define EC_IO_WRITE 33u
 #define EVT_PROCINFO_E 234u
+#define EVT_SCHEDSWITCH_6_E 152u
+#define EC_INTERNAL 0x100u /* upstream's EC_INTERNAL: events the libraries generate (procinfo, ...) */
 #define PPM_AT_FDCWD (-100)
 
 enum {
@@ -43,7 +45,7 @@ static const struct sinsp_field_def defs[] = {
 	 "ns since the previous event this field was evaluated on (0 the first time)"},
 	{"evt.deltatime.s", FILTER_T_RELTIME, 0, E_DELTATIME_S, "whole seconds of evt.deltatime"},
 	{"evt.deltatime.ns", FILTER_T_RELTIME, 0, E_DELTATIME_NS, "nanoseconds part of evt.deltatime"},
-	{"evt.reltime", FILTER_T_RELTIME, 0, E_RELTIME, "ns since the first (non-meta) event of the stream"},
+	{"evt.reltime", FILTER_T_RELTIME, 0, E_RELTIME, "ns since the first non-meta event read (until then: the timestamp itself, as upstream)"},
 	{"evt.reltime.s", FILTER_T_RELTIME, 0, E_RELTIME_S, "whole seconds of evt.reltime"},
 	{"evt.reltime.ns", FILTER_T_RELTIME, 0, E_RELTIME_NS, "nanoseconds part of evt.reltime"},
 	{"evt.hostname", FILTER_T_STRING, 0, E_HOSTNAME, "host name of the machine the events come from (machine info)"},
@@ -116,14 +118,50 @@ static const struct {
 	{"arg", FILTER_T_STRING, FILTER_FIELD_ARG_REQUIRED, "one argument of the span; " NOVAL_TRACER},
 };
 
+#define EVT_BRK_4_X 159u
+#define EVT_MMAP_X 161u
+#define EVT_MMAP2_X 163u
+#define EVT_MUNMAP_X 165u
+
+/* Memory figures other events carry (upstream's parser does the same):
+ * brk/mmap/mmap2/munmap exits give the thread's vm_size, vm_rss, vm_swap
+ * (params 1..3); switch gives the thread's page faults (params 1, 2) and
+ * its main thread's vm sizes (params 3..5). */
+static void track_mem(sinsp_t *s, uint16_t type, const scap_evt_t *evt, struct sinsp_thread *t)
+{
+	uint32_t v32;
+	uint64_t v64;
+	if (type == EVT_BRK_4_X || type == EVT_MMAP_X || type == EVT_MMAP2_X || type == EVT_MUNMAP_X) {
+		if (scap_evt_param_u32(evt, 1, &v32) == SCAP_OK) t->vmsize_kb = v32;
+		if (scap_evt_param_u32(evt, 2, &v32) == SCAP_OK) t->vmrss_kb = v32;
+		if (scap_evt_param_u32(evt, 3, &v32) == SCAP_OK) t->vmswap_kb = v32;
+	} else if (type == EVT_SCHEDSWITCH_6_E) {
+		if (scap_evt_param_u64(evt, 1, &v64) == SCAP_OK) t->pfmajor = v64;
+		if (scap_evt_param_u64(evt, 2, &v64) == SCAP_OK) t->pfminor = v64;
+		struct sinsp_thread *m = t->tid == t->pid ? t : sinsp_get_thread(s, t->pid, false);
+		if (!m)
+			return;
+		if (scap_evt_param_u32(evt, 3, &v32) == SCAP_OK) m->vmsize_kb = v32;
+		if (scap_evt_param_u32(evt, 4, &v32) == SCAP_OK) m->vmrss_kb = v32;
+		if (scap_evt_param_u32(evt, 5, &v32) == SCAP_OK) m->vmswap_kb = v32;
+	}
+}
+
 void sinsp_track_times(sinsp_t *s, const struct sinsp_evt *e)
 {
 	uint16_t type = scap_evt_type(e->evt);
 	uint64_t ts = scap_evt_ts(e->evt);
-	if (!s->first_ts && !(scap_event_category(type) & SCAP_EC_METAEVENT))
+	uint32_t cat = scap_event_category(type);
+	if (!s->first_ts && !(cat & SCAP_EC_METAEVENT))
 		s->first_ts = ts;
 	struct sinsp_thread *t = e->thread;
-	if (!t)
+	if (t)
+		track_mem(s, type, e->evt, t);
+	/* as upstream's parser reset: events flagged EF_SKIPPARSERESET (procinfo,
+	 * old switch versions, ...), switch and the meta/plugin events it gives no
+	 * thread leave the thread's enter time and latency alone */
+	if (!t || type == EVT_SCHEDSWITCH_6_E || (scap_event_flags(type) & SCAP_EF_SKIPPARSERESET) ||
+	    (cat & (SCAP_EC_METAEVENT | SCAP_EC_PLUGIN)))
 		return;
 	if (scap_event_direction(type) == SCAP_DIR_ENTER) {
 		t->latency = 0;
@@ -276,6 +314,8 @@ static int extract(void *pctx, uint32_t id, const filter_fieldref_t *ref, const 
 			filter_out_str(out, io_category(f), strlen(io_category(f)));
 		break;
 	case E_LATENCY: case E_LATENCY_S: case E_LATENCY_NS: case E_LATENCY_QUANTIZED: case E_LATENCY_HUMAN: {
+		if (t && !t->placeholder && (cat & EC_INTERNAL)) /* upstream: no latency for internal events (procinfo, ...) */
+			break;
 		uint64_t lat = t ? t->latency : 0;
 		if (id == E_LATENCY) filter_out_u64(out, lat);
 		else if (id == E_LATENCY_S) filter_out_u64(out, lat / 1000000000u);
@@ -305,7 +345,8 @@ static int extract(void *pctx, uint32_t id, const filter_fieldref_t *ref, const 
 		break;
 	}
 	case E_RELTIME: case E_RELTIME_S: case E_RELTIME_NS: {
-		uint64_t d = s->first_ts && ts >= s->first_ts ? ts - s->first_ts : 0;
+		/* as upstream: until the first non-meta event, first_ts is 0 and this is the timestamp */
+		uint64_t d = ts >= s->first_ts ? ts - s->first_ts : 0;
 		filter_out_u64(out, id == E_RELTIME ? d : id == E_RELTIME_S ? d / 1000000000u : d % 1000000000u);
 		break;
 	}

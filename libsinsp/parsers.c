@@ -610,6 +610,15 @@ void sinsp_load_metadata(sinsp_t *s)
 			t->cap_perm = (uint64_t)scap_tinfo_int(ti, SCAP_TI_CAP_PERMITTED);
 			t->cap_eff = (uint64_t)scap_tinfo_int(ti, SCAP_TI_CAP_EFFECTIVE);
 			t->caps_known = t->cap_inh || t->cap_perm || t->cap_eff;
+			/* resource figures of the capture's process table (upstream's
+			 * threadinfo init from scap_threadinfo): proc.fdlimit, proc.vm*, thread.pf* */
+			t->fdlimit = scap_tinfo_int(ti, SCAP_TI_FDLIMIT);
+			t->res_known = true;
+			t->pfmajor = (uint64_t)scap_tinfo_int(ti, SCAP_TI_PFMAJOR);
+			t->pfminor = (uint64_t)scap_tinfo_int(ti, SCAP_TI_PFMINOR);
+			t->vmsize_kb = (uint32_t)scap_tinfo_int(ti, SCAP_TI_VMSIZE_KB);
+			t->vmrss_kb = (uint32_t)scap_tinfo_int(ti, SCAP_TI_VMRSS_KB);
+			t->vmswap_kb = (uint32_t)scap_tinfo_int(ti, SCAP_TI_VMSWAP_KB);
 			size_t len;
 			const char *v = scap_tinfo_str(ti, SCAP_TI_COMM, &len);
 			set_comm(t, v, len);

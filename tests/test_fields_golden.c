@@ -26,6 +26,20 @@ static const struct golden {
 	{"libs_curl_google.scap", 231, "proc.exeline", "curl -6 http://www.google.com"},
 	{"libs_curl_google.scap", 231, "thread.nametid", "curl17497"},
 	{"libs_curl_google.scap", 231, "proc.cmdnargs", "2"},
+	/* values checked against upstream's sinsp-example (falcosecurity/libs) */
+	{"libs_curl_google.scap", 1, "evt.latency", "<NA>"},       /* procinfo: internal event */
+	{"libs_curl_google.scap", 1, "proc.vmsize", "37972"},      /* from the capture's process table */
+	{"libs_curl_google.scap", 1, "proc.vmrss", "5976"},
+	{"libs_curl_google.scap", 1, "proc.fdlimit", "1048576"},
+	{"libs_curl_google.scap", 1, "thread.pfminor", "13681"},
+	{"libs_curl_google.scap", 223, "proc.vmsize", "536"},      /* mmap exit's vm_size */
+	{"libs_curl_google.scap", 223, "evt.latency", "2280"},
+	{"libs_curl_google.scap", 954, "thread.pfminor", "334"},   /* switch's pgft_min */
+	{"libs_curl_google.scap", 954, "proc.vmsize", "83256"},    /* switch's vm_size */
+	{"libs_curl_google.scap", 954, "evt.latency", "16174"},    /* switch keeps the thread's latency */
+	{"libs_curl_google.scap", 1198, "evt.latency", "4134009"}, /* poll: from its enter, the switch between ignored */
+	{"libs_curl_google.scap", 1198, "evt.wait_latency", "4134009"},
+	{"libs_curl_google.scap", 1198, "proc.vmsize", "162972"},
 	{"libs_curl_google.scap", 1192, "fdlist.nums", "4"},
 	{"libs_curl_google.scap", 1192,
 	 "fdlist.names", "2600:1f18:262c:6542:9aa6:df7a:9a47:d29e:40251->2001:4860:4860::8888:53"},
