@@ -48,22 +48,36 @@ static const struct golden {
 	{"libs_sample.scap", 129, "syscall.type", "pselect6"},
 };
 
+/* A capture opened with its state and a registry of every field. */
+struct golden_ctx {
+	sinsp_t *s;
+	filter_registry_t *reg;
+};
+
+static struct golden_ctx golden_open(const char *path)
+{
+	struct scap_open_opts o = SCAP_OPEN_OPTS_INIT;
+	char errbuf[SCAP_ERRBUF_SIZE];
+	o.filename = path;
+	scap_t *h = scap_open(&o, errbuf);
+	ck_assert_msg(h != NULL, "%s", errbuf);
+	struct golden_ctx c = {sinsp_open(h, NULL, errbuf), filter_registry_new()};
+	ck_assert_msg(c.s != NULL, "%s", errbuf);
+	ck_assert_int_eq(filter_registry_add_evt_fields(c.reg), FILTER_OK);
+	ck_assert_int_eq(sinsp_add_fields(c.s, c.reg), SCAP_OK);
+	return c;
+}
+
 START_TEST(test_golden_rows)
 {
 	size_t i = (size_t)_i;
 	const char *path = tu_shared_capture(rows[i].capture);
 	if (!path)
 		return;
-	struct scap_open_opts o = SCAP_OPEN_OPTS_INIT;
-	char errbuf[SCAP_ERRBUF_SIZE], tmpl[128], buf[4096];
-	o.filename = path;
-	scap_t *h = scap_open(&o, errbuf);
-	ck_assert_msg(h != NULL, "%s", errbuf);
-	sinsp_t *s = sinsp_open(h, NULL, errbuf);
-	ck_assert_msg(s != NULL, "%s", errbuf);
-	filter_registry_t *reg = filter_registry_new();
-	ck_assert_int_eq(filter_registry_add_evt_fields(reg), FILTER_OK);
-	ck_assert_int_eq(sinsp_add_fields(s, reg), SCAP_OK);
+	char tmpl[128], buf[4096];
+	struct golden_ctx c = golden_open(path);
+	sinsp_t *s = c.s;
+	filter_registry_t *reg = c.reg;
 	snprintf(tmpl, sizeof(tmpl), "%%%s", rows[i].field);
 	filter_format_t *fmt = filter_format_compile(reg, tmpl, NULL);
 	ck_assert_msg(fmt != NULL, "%s: %s", tmpl, filter_registry_geterr(reg));
@@ -146,16 +160,9 @@ static const char *const upstream_names =
 
 START_TEST(test_upstream_names_known)
 {
-	char errbuf[SCAP_ERRBUF_SIZE];
-	struct scap_open_opts o = SCAP_OPEN_OPTS_INIT;
-	o.filename = tu_fixture("chmod_644");
-	scap_t *h = scap_open(&o, errbuf);
-	ck_assert_msg(h != NULL, "%s", errbuf);
-	sinsp_t *s = sinsp_open(h, NULL, errbuf);
-	ck_assert_msg(s != NULL, "%s", errbuf);
-	filter_registry_t *reg = filter_registry_new();
-	ck_assert_int_eq(filter_registry_add_evt_fields(reg), FILTER_OK);
-	ck_assert_int_eq(sinsp_add_fields(s, reg), SCAP_OK);
+	struct golden_ctx c = golden_open(tu_fixture("chmod_644"));
+	sinsp_t *s = c.s;
+	filter_registry_t *reg = c.reg;
 	size_t nfields = filter_registry_field_count(reg), known = 0, total = 0;
 	const char *p = upstream_names;
 	char missing[4096] = "";
