@@ -176,6 +176,18 @@ static void set_str(char **dst, const char *src, size_t len)
 	*dst = n;
 }
 
+/* upstream's sinsp_threadinfo::set_exepath: a path the kernel marks as
+ * unlinked ("/memfd:x (deleted)", from /proc/PID/exe or the probe) is kept
+ * without the mark. */
+static void set_exepath(struct sproc *p, const char *src, size_t len)
+{
+	static const char mark[] = " (deleted)";
+	size_t m = sizeof(mark) - 1;
+	if (len > m && !memcmp(src + len - m, mark, m))
+		len -= m;
+	set_str(&p->exepath, src, len);
+}
+
 static void set_bytes(char **dst, uint32_t *dlen, const char *src, uint32_t len)
 {
 	set_str(dst, src, len);
@@ -632,7 +644,7 @@ void sinsp_load_metadata(sinsp_t *s)
 				continue;
 			struct sproc *p = t->p;
 			v = scap_tinfo_str(ti, SCAP_TI_EXE, &len); set_str(&p->exe, v, len);
-			v = scap_tinfo_str(ti, SCAP_TI_EXEPATH, &len); set_str(&p->exepath, v, len);
+			v = scap_tinfo_str(ti, SCAP_TI_EXEPATH, &len); set_exepath(p, v, len);
 			v = scap_tinfo_str(ti, SCAP_TI_CWD, &len);
 			if (len)
 				set_cwd(p, v, len);
@@ -729,7 +741,7 @@ void sinsp_set_proc_str(struct sproc *p, char which, const char *str, size_t len
 {
 	switch (which) {
 	case 'e': set_str(&p->exe, str, len); break;
-	case 'P': set_str(&p->exepath, str, len); break;
+	case 'P': set_exepath(p, str, len); break;
 	case 'c': set_cwd(p, str, len); break;
 	case 'a': set_bytes(&p->args, &p->args_len, str, (uint32_t)len); break;
 	case 'g': set_bytes(&p->cgroups, &p->cgroups_len, str, (uint32_t)len); p->container_done = false; break;
@@ -889,11 +901,11 @@ static void on_execve(sinsp_t *s, struct sinsp_evt *e)
 		set_comm(t, str, len);
 	else if (p->exe)
 		comm_from_exe(t, p->exe);
-	if (pstr(s, e, PN_TRUSTED_EXEPATH, &str, &len)) set_str(&p->exepath, str, len);
+	if (pstr(s, e, PN_TRUSTED_EXEPATH, &str, &len)) set_exepath(p, str, len);
 	else if (pstr(s, e, PN_FILENAME, &str, &len) || pstr(s, e, PN_PATHNAME, &str, &len)) {
 		char abs[4096];
 		size_t n = resolve_path(abs, sizeof(abs), p->cwd ? p->cwd : "", p->cwd ? strlen(p->cwd) : 0, str, len);
-		set_str(&p->exepath, abs, n);
+		set_exepath(p, abs, n);
 	} else if (p->exe && p->exe[0] == '/') {
 		set_str(&p->exepath, p->exe, strlen(p->exe));
 	}

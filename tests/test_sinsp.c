@@ -496,14 +496,15 @@ START_TEST(test_clone_and_caps)
 }
 END_TEST
 
-/* execve< (293) with 27 parameters: env, flags, capabilities, inode times */
-static void execve_full(sg_buf *b, uint64_t ts, int64_t tid, int64_t sid, const char *comm)
+/* execve< (293) with 27 parameters: env, flags, capabilities, inode times;
+ * 28 with a trusted_exepath */
+static void execve_full(sg_buf *b, uint64_t ts, int64_t tid, int64_t sid, const char *comm, const char *trusted)
 {
 	static uint64_t v[16];
 	static uint32_t u[8];
 	static const char env[] = "HOME=/root\0PATH=/usr/bin\0";
 	static const char cg[] = "cpu=/docker/9dbcbd0c435f5f5fb41e0ae0b10c5e6e9a9bb2efc0d4a28c3f5e9cbd4a41b2a5";
-	struct sg_param p[27];
+	struct sg_param p[28];
 	sg_param_u64(&p[0], &v[0], 0);
 	sg_param_str(&p[1], comm);
 	p[2] = (struct sg_param){"-c\0", 3};
@@ -531,7 +532,9 @@ static void execve_full(sg_buf *b, uint64_t ts, int64_t tid, int64_t sid, const 
 	sg_param_u64(&p[24], &v[10], 111);                            /* exe_ino_ctime */
 	sg_param_u64(&p[25], &v[11], 222);                            /* exe_ino_mtime */
 	p[26] = (struct sg_param){&u[0], 4};                 /* uid 0 */
-	sg_ev_v2(b, 0, ts, tid, 293, 27, p, 0);
+	if (trusted)
+		sg_param_str(&p[27], trusted);
+	sg_ev_v2(b, 0, ts, tid, 293, trusted ? 28 : 27, p, 0);
 }
 
 START_TEST(test_ruleset_fields)
@@ -548,7 +551,7 @@ START_TEST(test_ruleset_fields)
 	int64_t sid = 300;
 	struct sg_param sidp[1] = {{&sid, 8}};
 	sg_ev_v2(&b, 0, 2, 300, 275, 1, sidp, 0); /* 2: setsid< res 300: a session leader */
-	execve_full(&b, 3, 300, 300, "sh");         /* 3: it execs sh */
+	execve_full(&b, 3, 300, 300, "sh", NULL);   /* 3: it execs sh */
 	/* 4: socket> AF_INET; 5: socket< fd 3; 6: connect< res 0 tuple */
 	int64_t dom = 2, st = 1, proto = 0;
 	struct sg_param sp[3] = {{&dom, 8}, {&st, 8}, {&proto, 8}};
@@ -560,6 +563,8 @@ START_TEST(test_ruleset_fields)
 	int64_t res = 0;
 	struct sg_param cx[3] = {{&res, 8}, {tuple, 13}, {&fd, 8}};
 	sg_ev_v2(&b, 0, 6, 300, 23, 3, cx, 0);
+	/* 7: an exec of an unlinked file: its path without the kernel's mark */
+	execve_full(&b, 7, 301, 301, "memrun", "/memfd:payload (deleted)");
 	const char *path = tu_tmpfile(".scap");
 	ck_assert_int_eq(tu_write_file(path, b.p, b.len), 0);
 	sg_free(&b);
@@ -575,6 +580,7 @@ START_TEST(test_ruleset_fields)
 	ck_assert_str_eq(render_at(&c, 5, "%fd.num %fd.connected %fd.name_changed"), "3 false false");
 	ck_assert_str_eq(render_at(&c, 6, "%fd.name %fd.connected %fd.name_changed %fd.rport"),
 			 "10.0.0.5:12345->1.2.3.4:443 true true 12345"); /* no interfaces: the client is not local */
+	ck_assert_str_eq(render_at(&c, 7, "%proc.exepath|%proc.name"), "/memfd:payload|memrun");
 	close_ctx(&c);
 	unlink(path);
 }
