@@ -86,6 +86,20 @@ static bool dumpable(const sinsp_t *s, const struct sinsp_thread *t)
 
 /* ---- threads ---- */
 
+/* The capture's record names the program the state has: libsinsp keeps
+ * the path without the kernel's " (deleted)" mark (parsers.c). */
+static bool same_exepath(const scap_tinfo_t *r, const char *exepath)
+{
+	static const char mark[] = " (deleted)";
+	size_t len, m = sizeof(mark) - 1;
+	const char *v = scap_tinfo_str(r, SCAP_TI_EXEPATH, &len);
+	if (!v)
+		v = "", len = 0;
+	if (len > m && !memcmp(v + len - m, mark, m))
+		len -= m;
+	return strlen(exepath) == len && !memcmp(v, exepath, len);
+}
+
 static int put_thread(struct dctx *c, const struct sinsp_thread *t)
 {
 	scap_meta_t *b = c->b;
@@ -136,8 +150,7 @@ static int put_thread(struct dctx *c, const struct sinsp_thread *t)
 	 * thread still runs the program it describes */
 	const scap_tinfo_t *r = scap_proc_find(c->h, t->tid);
 	if (r && p && scap_tinfo_int(r, SCAP_TI_PID) == t->pid &&
-	    !strcmp(scap_tinfo_str(r, SCAP_TI_EXE, NULL), nz(p->exe)) &&
-	    !strcmp(scap_tinfo_str(r, SCAP_TI_EXEPATH, NULL), nz(p->exepath))) {
+	    !strcmp(scap_tinfo_str(r, SCAP_TI_EXE, NULL), nz(p->exe)) && same_exepath(r, nz(p->exepath))) {
 		static const enum scap_tinfo_field kept[] = {
 			SCAP_TI_FDLIMIT, SCAP_TI_FLAGS, SCAP_TI_VMSIZE_KB, SCAP_TI_VMRSS_KB, SCAP_TI_VMSWAP_KB,
 			SCAP_TI_PFMAJOR, SCAP_TI_PFMINOR, SCAP_TI_EXE_WRITABLE, SCAP_TI_EXE_INO,
@@ -148,6 +161,8 @@ static int put_thread(struct dctx *c, const struct sinsp_thread *t)
 		size_t len;
 		const char *root = scap_tinfo_str(r, SCAP_TI_ROOT, &len);
 		S(SCAP_TI_ROOT, root, len);
+		const char *exepath = scap_tinfo_str(r, SCAP_TI_EXEPATH, &len); /* with its " (deleted)" */
+		S(SCAP_TI_EXEPATH, exepath, len);
 	} else if (t->tid != t->pid) {
 		I(SCAP_TI_FLAGS, PPM_CL_CLONE_THREAD | PPM_CL_CLONE_FILES); /* as /proc scanners say */
 	}

@@ -259,6 +259,20 @@ static bool addr_is_local(const sinsp_t *s, const struct sinsp_thread *t, const 
 	return false;
 }
 
+/* upstream's fd.directory of a file's name: up to its last '/' (a name
+ * ending in '/' is kept whole), "/" when that '/' is the first character or
+ * there is none. */
+static void out_dirname(filter_out_t *out, const char *name, size_t len)
+{
+	const char *slash = len ? memrchr(name, '/', len) : NULL;
+	if (!slash || slash == name)
+		filter_out_str(out, "/", 1);
+	else if ((size_t)(slash - name) < len - 1)
+		filter_out_str(out, name, (size_t)(slash - name));
+	else
+		filter_out_str(out, name, len);
+}
+
 static int fd_field(sinsp_t *s, const struct sinsp_evt *e, uint32_t id, filter_out_t *out)
 {
 	const struct sinsp_fd *f = e->fd;
@@ -270,10 +284,8 @@ static int fd_field(sinsp_t *s, const struct sinsp_evt *e, uint32_t id, filter_o
 	bool fd_event = e->evt && etype < s->ntypes &&
 			(s->tflags[etype] & (SCAP_EF_CREATES_FD | SCAP_EF_USES_FD | SCAP_EF_DESTROYS_FD));
 	if (id == FD_NUM) {
-		if (e->fdnum >= 0)
-			filter_out_i64(out, e->fdnum);
-		else if (fd_event && e->thread)
-			filter_out_i64(out, -1);
+		if (e->fdnum >= 0 || (fd_event && e->thread))
+			filter_out_i64(out, e->fdnum); /* -1 when none, -100 for AT_FDCWD */
 		return 0;
 	}
 	if (!f) {
@@ -293,8 +305,10 @@ static int fd_field(sinsp_t *s, const struct sinsp_evt *e, uint32_t id, filter_o
 			else if (!strcmp(n, "timerfd_create")) c = 't';
 			else if (!strncmp(n, "inotify_init", 12)) c = 'i';
 			filter_out_str(out, &c, 1);
-		} else if (id == FD_NAME || id == FD_DIRECTORY) {
+		} else if (id == FD_NAME) {
 			filter_out_str(out, e->evt_name ? e->evt_name : "", e->evt_name ? e->evt_name_len : 0);
+		} else if (id == FD_DIRECTORY) {
+			out_dirname(out, e->evt_name ? e->evt_name : "", e->evt_name ? e->evt_name_len : 0);
 		}
 		return 0;
 	}
@@ -336,13 +350,19 @@ static int fd_field(sinsp_t *s, const struct sinsp_evt *e, uint32_t id, filter_o
 				filter_out_str(out, f->name, f->name_len);
 			break;
 		}
-		const char *slash = memrchr(f->name, '/', f->name_len);
-		if (!slash)
+		if (id == FD_DIRECTORY) {
+			out_dirname(out, f->name, f->name_len);
 			break;
-		if (id == FD_FILENAME)
+		}
+		/* upstream: after the last '/', the whole name when it ends in '/',
+		 * "/" when there is none */
+		const char *slash = f->name_len ? memrchr(f->name, '/', f->name_len) : NULL;
+		if (!slash)
+			filter_out_str(out, "/", 1);
+		else if ((size_t)(slash - f->name) < f->name_len - 1)
 			filter_out_str(out, slash + 1, f->name_len - (size_t)(slash + 1 - f->name));
 		else
-			filter_out_str(out, f->name, slash == f->name ? 1 : (size_t)(slash - f->name));
+			filter_out_str(out, f->name, f->name_len);
 		break;
 	}
 	case FD_INO:

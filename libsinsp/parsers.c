@@ -21,6 +21,7 @@ static const char *const pnames[PN_MAX] = {
 	"arg2_str", "json", "id", "image", "home", "shell", "filename", "pathname", "env", "cap_inheritable",
 	"cap_permitted", "cap_effective", "exe_ino_ctime", "exe_ino_mtime", "pidns_init_start_ts", "creat_flags",
 	"fdlimit", "pgft_maj", "pgft_min", "vm_size", "vm_rss", "vm_swap", "exe_ino", "dev",
+	"linkdirfd", "fdout", "out_fd", "fd_out",
 };
 
 enum handler {
@@ -962,6 +963,19 @@ static int64_t evt_fd_param(const sinsp_t *s, const struct sinsp_evt *e)
 	return pint(s, e, PN_FD, &fd) ? fd : -1;
 }
 
+/* The fd an exit event that uses one is about (upstream's
+ * get_exit_event_fd_location, by parameter name): its "fd", else dup's
+ * source, the *at calls' directory (AT_FDCWD: -100), symlinkat's, the
+ * output side of copy_file_range, sendfile and splice. */
+static bool evt_fd_location(const sinsp_t *s, const struct sinsp_evt *e, int64_t *fd)
+{
+	static const enum pname order[] = {PN_FD, PN_OLDFD, PN_DIRFD, PN_LINKDIRFD, PN_FDOUT, PN_OUT_FD, PN_FD_OUT};
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		if (pint(s, e, order[i], fd))
+			return true;
+	return false;
+}
+
 static void on_open(sinsp_t *s, struct sinsp_evt *e)
 {
 	struct sproc *p = e->thread ? e->thread->p : NULL;
@@ -1360,7 +1374,7 @@ static void on_dup(sinsp_t *s, struct sinsp_evt *e, bool fcntl)
 	struct sproc *p = e->thread ? e->thread->p : NULL;
 	int64_t res = -1, oldfd = -1;
 	pint(s, e, PN_RES, &res);
-	if (!p || res < 0 || !(scap_evt_type(e->evt) & 1) /* enter */)
+	if (!p || !(scap_evt_type(e->evt) & 1) /* enter */)
 		return;
 	if (fcntl) {
 		int64_t cmd = -1;
@@ -1377,11 +1391,15 @@ static void on_dup(sinsp_t *s, struct sinsp_evt *e, bool fcntl)
 	} else if (!pint(s, e, PN_OLDFD, &oldfd)) {
 		pint(s, e, PN_FD, &oldfd);
 	}
+	/* upstream: the event is about the copy (its fd number too); about the
+	 * source when the call failed; about the source's number alone when the
+	 * source is unknown */
 	struct sinsp_fd *from = fd_find(p, oldfd);
-	if (!from || res == oldfd)
-		return;
-	e->fd = fd_copy(s, p, res, from);
-	e->fdnum = res;
+	e->fdnum = from && res >= 0 ? res : oldfd;
+	if (!from || res < 0 || res == oldfd)
+		e->fd = from;
+	else
+		e->fd = fd_copy(s, p, res, from);
 }
 
 /* upstream (parse_pipe_exit / parse_socketpair_exit): both ends get an
@@ -1538,15 +1556,17 @@ static void store_enter(struct sinsp_thread *t, const scap_evt_t *evt)
 static void event_fd(sinsp_t *s, struct sinsp_evt *e)
 {
 	uint16_t type = scap_evt_type(e->evt);
-	if (e->fd || !e->thread || !e->thread->p || type >= s->ntypes)
-		return;
+	if (e->fd || e->fdnum != -1 || !e->thread || !e->thread->p || type >= s->ntypes)
+		return; /* a handler decided */
 	uint32_t fl = s->tflags[type];
 	int64_t fd = -1;
 	if (fl & SCAP_EF_CREATES_FD) {
 		if (type & 1)
 			fd = result(s, e);
 	} else if (fl & (SCAP_EF_USES_FD | SCAP_EF_DESTROYS_FD)) {
-		fd = evt_fd_param(s, e);
+		if (!evt_fd_location(s, e, &fd))
+			return;
+		e->fdnum = fd; /* also a negative one: AT_FDCWD is -100, as upstream */
 	}
 	if (fd < 0)
 		return;

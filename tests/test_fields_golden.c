@@ -46,6 +46,21 @@ static const struct golden {
 	{"libs_curl_google.scap", 1192, "evt.category", "wait"},
 	{"libs_sample.scap", 129, "evt.type", "pselect6"}, /* a generic enter event, named from its ID */
 	{"libs_sample.scap", 129, "syscall.type", "pselect6"},
+	/* the project's fixtures (tests/captures, exit events only), checked
+	 * against sinsp-example of falcosecurity/libs 48dfd53c */
+	{"write_below_etc", 14, "fd.num", "1"}, /* dup2 3 -> 1: the copy */
+	{"write_below_etc", 14, "fd.name", "/etc/scapkit-scenario.conf"},
+	{"write_below_etc", 17, "fd.num", "11"}, /* dup2 of an fd never seen: the source's number */
+	{"write_below_etc", 17, "fd.type", "<NA>"},
+	{"write_below_etc", 17, "fd.typechar", "o"},
+	{"write_below_etc", 17, "fd.name", ""},
+	{"write_below_etc", 17, "fd.directory", "/"},
+	{"write_below_etc", 29, "fd.num", "-100"}, /* unlinkat: its dirfd, AT_FDCWD */
+	{"log_truncate", 36, "fd.num", "11"},      /* fcntl F_DUPFD: the copy */
+	{"log_truncate", 36, "fd.filename", "scapkit-scenario.log"},
+	{"container_shell_tty", 81, "fd.num", "-1"}, /* a failed openat: the event's path */
+	{"container_shell_tty", 81, "fd.directory", "/tmp/scapkit-scenario/home"},
+	{"container_shell_tty", 81, "fd.filename", "<NA>"},
 };
 
 /* A capture opened with its state and a registry of every field. */
@@ -71,7 +86,8 @@ static struct golden_ctx golden_open(const char *path)
 START_TEST(test_golden_rows)
 {
 	size_t i = (size_t)_i;
-	const char *path = tu_shared_capture(rows[i].capture);
+	/* "x.scap": a shared capture; "x": a fixture of tests/captures */
+	const char *path = strchr(rows[i].capture, '.') ? tu_shared_capture(rows[i].capture) : tu_fixture(rows[i].capture);
 	if (!path)
 		return;
 	char tmpl[128], buf[4096];
