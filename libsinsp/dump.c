@@ -303,6 +303,8 @@ static int build(struct dctx *c)
 	const struct suser *u, *utmp;
 	rc = 0;
 	HASH_ITER(hh, s->users, u, utmp) {
+		if (u->unknown)
+			continue; /* a remembered miss of a lookup */
 		size_t lo = 0, hi = nu;
 		while (lo < hi) {
 			size_t mid = lo + (hi - lo) / 2;
@@ -319,7 +321,7 @@ static int build(struct dctx *c)
 	if (rc)
 		return rc;
 	HASH_ITER(hh, s->groups, u, utmp)
-		if ((rc = scap_meta_add_group(c->b, u->id, u->name)))
+		if (!u->unknown && (rc = scap_meta_add_group(c->b, u->id, u->name)))
 			return rc;
 
 	/* threads: the capture's order first */

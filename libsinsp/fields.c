@@ -294,16 +294,19 @@ static int fd_field(sinsp_t *s, const struct sinsp_evt *e, uint32_t id, filter_o
 		if (!fd_event || !e->thread)
 			return 0;
 		if (id == FD_TYPECHAR) {
-			const char *n = scap_event_name(etype);
-			n = n ? n : "";
-			char c = 'o';
-			if (!strncmp(n, "open", 4) || !strcmp(n, "creat")) c = 'f';
-			else if (!strcmp(n, "socket") || !strncmp(n, "accept", 6)) c = '4';
-			else if (!strncmp(n, "pipe", 4)) c = 'p';
-			else if (!strncmp(n, "eventfd", 7)) c = 'e';
-			else if (!strncmp(n, "signalfd", 8)) c = 's';
-			else if (!strcmp(n, "timerfd_create")) c = 't';
-			else if (!strncmp(n, "inotify_init", 12)) c = 'i';
+			/* upstream's sinsp_evt::extract_typechar, by the on-disk id of
+			 * the exit event (these versions only: open is 'o' there) */
+			char c;
+			switch (etype | 1u) {
+			case 307: case 327: case 59: c = 'f'; break;   /* openat (v2), openat2, creat */
+			case 19: case 247: case 389: c = '4'; break;   /* socket, accept (v5), accept4 (v6) */
+			case 61: case 393: c = 'p'; break;             /* pipe, pipe2 */
+			case 63: case 397: c = 'e'; break;             /* eventfd, eventfd2 */
+			case 127: case 399: c = 's'; break;            /* signalfd, signalfd4 */
+			case 137: c = 't'; break;                      /* timerfd_create */
+			case 139: case 395: c = 'i'; break;            /* inotify_init, inotify_init1 */
+			default: c = 'o'; break;
+			}
 			filter_out_str(out, &c, 1);
 		} else if (id == FD_NAME) {
 			filter_out_str(out, e->evt_name ? e->evt_name : "", e->evt_name ? e->evt_name_len : 0);
@@ -384,7 +387,8 @@ static int fd_field(sinsp_t *s, const struct sinsp_evt *e, uint32_t id, filter_o
 	case FD_SIP_NAME: case FD_CIP_NAME: case FD_LIP_NAME: case FD_RIP_NAME:
 		break; /* no DNS table: not available */
 	case FD_L4PROTO:
-		if (is_ip(f)) {
+		/* upstream: nothing for a socket of no role yet, unless raw */
+		if (is_ip(f) && (f->role != ROLE_NONE || f->l4proto == 5)) {
 			static const char *const protos[] = {NULL, NULL, "tcp", "udp", "icmp", "raw"};
 			if (f->l4proto < 6 && protos[f->l4proto])
 				out_cstr(out, protos[f->l4proto]);
@@ -595,7 +599,7 @@ static int extract(void *pctx, uint32_t id, const filter_fieldref_t *ref, const 
 	case T_ISMAIN: filter_out_bool(out, t->tid == t->pid); break;
 	case U_UID: filter_out_u64(out, t->uid); break; /* unknown: 4294967295, as upstream */
 	case U_NAME: case U_HOME: case U_SHELL: {
-		const struct suser *u = sinsp_find_user(s, t->uid);
+		const struct suser *u = sinsp_lookup_user(s, t, t->uid, false);
 		if (u)
 			out_cstr(out, id == U_NAME ? u->name : id == U_HOME ? u->home : u->shell);
 		break;
@@ -608,7 +612,7 @@ static int extract(void *pctx, uint32_t id, const filter_fieldref_t *ref, const 
 	}
 	case G_GID: filter_out_u64(out, t->gid); break;
 	case G_NAME: {
-		const struct suser *g = sinsp_find_group(s, t->gid);
+		const struct suser *g = sinsp_lookup_user(s, t, t->gid, true);
 		if (g)
 			out_cstr(out, g->name);
 		break;

@@ -8,6 +8,8 @@
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -347,6 +349,9 @@ static size_t resolve_path(char *out, size_t cap, const char *dir, size_t dlen, 
 	}
 	if (w == out && out[0] == '/')
 		w++;
+	/* a trailing '/' goes, as the kernel and upstream's concatenate_paths do */
+	if (w - out > 1 && w[-1] == '/')
+		w--;
 	*w = 0;
 	return (size_t)(w - out);
 }
@@ -553,14 +558,57 @@ const struct suser *sinsp_find_user(const sinsp_t *s, uint32_t uid)
 {
 	struct suser *u;
 	HASH_FIND(hh, s->users, &uid, sizeof(uid), u);
-	return u;
+	return u && !u->unknown ? u : NULL;
 }
 
 const struct suser *sinsp_find_group(const sinsp_t *s, uint32_t gid)
 {
 	struct suser *g;
 	HASH_FIND(hh, s->groups, &gid, sizeof(gid), g);
-	return g;
+	return g && !g->unknown ? g : NULL;
+}
+
+/* The user (group) of a thread, as upstream's usergroup manager finds it:
+ * from the tables; for a host thread whose id the stream never listed, from
+ * this machine's user database, once (upstream does so for capture files
+ * too: their names are the reading machine's); gid 0 is "root" without a
+ * lookup. A miss is remembered, so the lookup never repeats. */
+const struct suser *sinsp_lookup_user(sinsp_t *s, const struct sinsp_thread *t, uint32_t id, bool group)
+{
+	struct suser **table = group ? &s->groups : &s->users, *u;
+	HASH_FIND(hh, *table, &id, sizeof(id), u);
+	if (u)
+		return u->unknown ? NULL : u;
+	const struct sproc *p = t ? t->p : NULL;
+	if (id == UINT32_MAX || !p || (p->container_id[0] && strcmp(p->container_id, "host")))
+		return NULL;
+	char buf[4096];
+	const char *name = NULL, *home = NULL, *shell = NULL;
+	if (group) {
+		struct group gr, *res = NULL;
+		if (id == 0)
+			name = "root";
+		else if (getgrgid_r(id, &gr, buf, sizeof(buf), &res) == 0 && res)
+			name = res->gr_name;
+	} else {
+		struct passwd pw, *res = NULL;
+		if (getpwuid_r(id, &pw, buf, sizeof(buf), &res) == 0 && res) {
+			name = res->pw_name;
+			home = res->pw_dir;
+			shell = res->pw_shell;
+		}
+	}
+	if (name) {
+		add_user(table, id, name, strlen(name), home, home ? strlen(home) : 0, shell, shell ? strlen(shell) : 0);
+	} else {
+		add_user(table, id, NULL, 0, NULL, 0, NULL, 0);
+		HASH_FIND(hh, *table, &id, sizeof(id), u);
+		if (u)
+			u->unknown = true;
+		return NULL;
+	}
+	HASH_FIND(hh, *table, &id, sizeof(id), u);
+	return u;
 }
 
 /* ---- containers ---- */

@@ -112,6 +112,7 @@ struct sinsp_evt {
 struct suser {
 	uint32_t id;
 	char *name, *home, *shell;
+	bool unknown; /* looked up on this machine and not found (sinsp_lookup_user) */
 	UT_hash_handle hh;
 };
 
@@ -183,6 +184,7 @@ void sinsp_clear_state(sinsp_t *s);
 const char *sinsp_user_name(const sinsp_t *s, uint32_t uid);
 const struct suser *sinsp_find_user(const sinsp_t *s, uint32_t uid);
 const struct suser *sinsp_find_group(const sinsp_t *s, uint32_t gid);
+const struct suser *sinsp_lookup_user(sinsp_t *s, const struct sinsp_thread *t, uint32_t id, bool group);
 void sinsp_resolve_container(sinsp_t *s, struct sproc *p);
 /* Store fdlimit, page faults, vm sizes and exe_ino of a successful clone/execve
  * exit in thread t (the child, or the thread that called execve). */

@@ -616,6 +616,12 @@ START_TEST(test_sock_pipe_state)
 	uint32_t pflags = 0;
 	struct sg_param px[5] = {{&res, 8}, {&fd1, 8}, {&fd2, 8}, {&ino, 8}, {&pflags, 4}};
 	sg_ev_v2(&b, 0, 6, 400, 393, 5, px, 0); /* 6: pipe2< fds 5, 6 ino 777 */
+	int64_t ofd = 7, dirfd = -100;
+	uint32_t oflags = 1, omode = 0, odev = 0;
+	uint64_t oino = 0;
+	struct sg_param ox[7] = {{&ofd, 8}, {&dirfd, 8}, {NULL, 0}, {&oflags, 4}, {&omode, 4}, {&odev, 4}, {&oino, 8}};
+	sg_param_str(&ox[2], "/proc/1/task/");
+	sg_ev_v2(&b, 0, 7, 400, 307, 7, ox, 0); /* 7: openat< of a path ending in '/' */
 	const char *path = tu_tmpfile(".scap");
 	ck_assert_int_eq(tu_write_file(path, b.p, b.len), 0);
 	sg_free(&b);
@@ -628,6 +634,8 @@ START_TEST(test_sock_pipe_state)
 			 "3|10.0.0.5:12345->1.2.3.4:53|10.0.0.5|12345|1.2.3.4|53|udp|53|12345|false|true");
 	ck_assert_str_eq(render_at(&c, 5, "%fd.name|%fd.name_changed"), "10.0.0.5:12345->1.2.3.4:53|false");
 	ck_assert_str_eq(render_at(&c, 6, "%fd.num|%fd.name|%fd.type|%fd.typechar|%fd.ino"), "6||pipe|p|777");
+	/* the kernel's name, without the trailing '/' (upstream's concatenate_paths) */
+	ck_assert_str_eq(render_at(&c, 7, "%fd.num|%fd.name|%fd.directory|%fd.filename"), "7|/proc/1/task|/proc/1|task");
 	close_ctx(&c);
 	unlink(path);
 }
