@@ -7,7 +7,9 @@ those the reference libsinsp prints for the same capture.
 
 The reference is falcosecurity/libs' `sinsp-example`, built elsewhere (see the
 README): this script only runs it, it never builds or fetches it. Its path is
-the second argument, else $SINSP_EXAMPLE.
+the second argument, else $SINSP_EXAMPLE. Build it from the libs commit the
+event schema comes from (48dfd53c, ../shared/docs/scap-format.md): older
+ones do not understand the exit-only events scapkit's engines write.
 
 Environment:
   SCAPCLI    scapcli binary (default build/cli/scapcli of this checkout)
@@ -22,13 +24,11 @@ Environment:
              percentage of the aligned events (default 100)
   SUMMARY    a file: append one line per field "CAPTURE FIELD N M"
   REF_NOFD   'skip': leave out of the fd.* fields the events on which the
-             reference has no fd (fd.num -1) while scapcli has one: the
-             reference (falcosecurity/libs f52bcc383) finds the fd of an exit
-             event without its enter event only for read, write, pread,
-             pwrite, bind and listen, so on captures that have no enter
-             events (scapkit's bpf engine writes none) its close, fcntl,
-             dup, sendto, ... show no fd. Counted and printed. Default:
-             compared like the others.
+             reference has no fd (fd.num -1) while scapcli has one (older
+             references, e.g. libs f52bcc383, find the fd of an exit event
+             without its enter event only for read, write, pread, pwrite,
+             bind and listen). Counted and printed. Default: compared like
+             the others.
 
 Each side prints, for every event, evt.num, evt.rawtime, thread.tid, evt.dir,
 evt.type, proc.pid and FIELDS. The events are aligned by (evt.rawtime,
@@ -286,9 +286,11 @@ def compare(cap, ref, scapcli, show, fields, dirs, filt, min_agree, tmp):
         print("only in reference (first %d):" % min(len(only_ref), show))
         for r in only_ref[:show]:
             print("    #%s ts=%s tid=%s %s %s" % (r[0], r[1], r[2], r[3], r[4]))
-    if m == 0:
+    if m == 0 and (only_ours or only_ref):
         print("no event aligned")
         bad = True
+    elif m == 0:
+        print("no event of the compared direction on either side (nothing to compare)")
     if missing:
         bad = True
     print("RESULT: DIFFER" if bad else "RESULT: AGREE")
