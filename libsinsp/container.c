@@ -100,6 +100,8 @@ struct ctr_data {
 
 struct sinsp_container {
 	UT_hash_handle hh;
+	UT_hash_handle hj; /* in sinsp_containers.by_json, keyed by d.json (when json_indexed) */
+	bool json_indexed;
 	char *id;
 	size_t idx; /* in sinsp_containers.vec */
 	struct ctr_data d;
@@ -107,6 +109,7 @@ struct sinsp_container {
 
 struct sinsp_containers {
 	struct sinsp_container *head;
+	struct sinsp_container *by_json; /* the entries by the JSON text they came from */
 	struct sinsp_container **vec; /* dense, for the iterator */
 	size_t n, cap;
 	size_t bytes; /* sum of the entries' d.bytes */
@@ -154,6 +157,23 @@ static void ctr_free(struct sinsp_container *c)
 	free(c->id);
 	data_free(&c->d);
 	free(c);
+}
+
+/* The JSON index: an entry whose text a new event repeats is not parsed
+ * again (without the index, a lookup per add made a full table quadratic). */
+static void json_index(struct sinsp_containers *t, struct sinsp_container *c)
+{
+	if (!c->d.json)
+		return;
+	HASH_ADD_KEYPTR(hj, t->by_json, c->d.json, c->d.json_len, c);
+	c->json_indexed = c->hj.tbl != NULL; /* out of memory: not indexed, only parsed again */
+}
+
+static void json_unindex(struct sinsp_containers *t, struct sinsp_container *c)
+{
+	if (c->json_indexed)
+		HASH_DELETE(hj, t->by_json, c);
+	c->json_indexed = false;
 }
 
 /* ---- memory accounting ---- */
@@ -226,6 +246,7 @@ void sinsp_containers_free(struct sinsp_containers *t)
 
 	if (!t)
 		return;
+	HASH_CLEAR(hj, t->by_json);
 	HASH_ITER(hh, t->head, c, tmp) {
 		HASH_DEL(t->head, c);
 		ctr_free(c);
@@ -273,6 +294,7 @@ int sinsp_containers_remove(struct sinsp_containers *t, const char *id)
 	if (!c)
 		return 0;
 	HASH_DEL(t->head, c);
+	json_unindex(t, c);
 	if (t->last == c)
 		t->last = NULL;
 	/* the last entry takes its slot */
@@ -319,9 +341,11 @@ static int table_put(struct sinsp_containers *t, struct sinsp_container *c, char
 		/* same id: its id string stays, and c->d.bytes counted it too */
 		struct ctr_data tmp = old->d;
 		t->bytes = t->bytes - old->d.bytes + c->d.bytes;
+		json_unindex(t, old);
 		old->d = c->d;
 		c->d = tmp;
 		ctr_free(c);
+		json_index(t, old);
 		t->last = old;
 		return 0;
 	}
@@ -358,6 +382,7 @@ static int table_put(struct sinsp_containers *t, struct sinsp_container *c, char
 	t->vec[t->n++] = c;
 	t->bytes += c->d.bytes;
 	t->last = c;
+	json_index(t, c);
 	return 0;
 }
 
@@ -930,12 +955,11 @@ int sinsp_containers_add_json(struct sinsp_containers *t, const char *json, size
 		return jerr(&j, "empty");
 	/* the same text as an entry's (a capture repeats its container events,
 	 * a live stream its own): nothing to parse */
-	for (size_t i = 0; i < t->n; i++) {
-		const struct ctr_data *d = &t->vec[i]->d;
-		if (d->json && d->json_len == keep && !memcmp(d->json, json, keep)) {
-			t->last = t->vec[i];
-			return 0;
-		}
+	struct sinsp_container *same = NULL;
+	HASH_FIND(hj, t->by_json, json, keep, same);
+	if (same) {
+		t->last = same;
+		return 0;
 	}
 	if (len > SINSP_CONTAINER_JSON_MAX) {
 		snprintf(msg, sizeof(msg), "too big (%zu bytes, max %u)", len, (unsigned)SINSP_CONTAINER_JSON_MAX);
