@@ -87,6 +87,9 @@ SCAP_EXPORT const char *filter_ftype_name(enum filter_ftype t);
  * callback checks arguments. Without an earlier field of that name the
  * field is simply added. */
 #define FILTER_FIELD_OVERRIDE 0x100u
+/* Shown in outputs as at least 9 digits, zero-padded (upstream's
+ * PF_10_PADDED_DEC: the nanosecond parts of times, evt.reltime). */
+#define FILTER_FIELD_PAD9 0x200u
 
 /* ---- providers ------------------------------------------------------------- */
 

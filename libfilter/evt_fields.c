@@ -118,7 +118,7 @@ static const struct evt_field_def {
 			  "local date and time of the event, YYYY-MM-DD HH:MM:SS"},
 	[F_RAWTIME] = {"evt.rawtime", FILTER_T_ABSTIME, 0, "event timestamp in nanoseconds since the epoch"},
 	[F_RAWTIME_S] = {"evt.rawtime.s", FILTER_T_UINT64, 0, "whole seconds of the event timestamp"},
-	[F_RAWTIME_NS] = {"evt.rawtime.ns", FILTER_T_UINT64, 0,
+	[F_RAWTIME_NS] = {"evt.rawtime.ns", FILTER_T_UINT64, FILTER_FIELD_PAD9,
 			  "nanoseconds part of the event timestamp (0-999999999)"},
 	[F_DIR] = {"evt.dir", FILTER_T_STRING, 0, "'>' for enter events, '<' for exit events"},
 	[F_TYPE] = {"evt.type", FILTER_T_STRING, 0, "event name, e.g. 'open'"},

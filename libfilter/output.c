@@ -424,6 +424,11 @@ static void render_field(struct filter_format *fmt, struct ofield *of, const str
 				put(s, ",", 1);
 			put_value(s, of->cf.type, &out->v[i]);
 		}
+	} else if ((of->cf.f->flags & FILTER_FIELD_PAD9) && !of->cf.ntrans &&
+		   (of->cf.type == FILTER_T_UINT64 || of->cf.type == FILTER_T_RELTIME)) {
+		char tmp[32];
+		int k = snprintf(tmp, sizeof(tmp), "%09" PRIu64, out->v[0].num.u);
+		put(s, tmp, k > 0 ? (size_t)k : 0);
 	} else {
 		put_value(s, of->cf.type, &out->v[0]); /* several values: the first, as upstream */
 	}
