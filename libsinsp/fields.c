@@ -107,7 +107,7 @@ static const struct {
 	{"fd.snet", FILTER_T_IPNET, FILTER_FIELD_FILTER_ONLY, FD_SNET, "the server is in this network"},
 	{"fd.lnet", FILTER_T_IPNET, FILTER_FIELD_FILTER_ONLY, FD_LNET, "the local end is in this network"},
 	{"fd.rnet", FILTER_T_IPNET, FILTER_FIELD_FILTER_ONLY, FD_RNET, "the remote end is in this network"},
-	{"fd.connected", FILTER_T_BOOL, 0, FD_CONNECTED, "true for an IP socket connected to a peer"},
+	{"fd.connected", FILTER_T_BOOL, 0, FD_CONNECTED, "true for a socket connected by a connect (also one in progress) or an accept"},
 	{"fd.name_changed", FILTER_T_BOOL, 0, FD_NAME_CHANGED, "true when this event gave its fd a new name (connect, accept, bind)"},
 	{"fd.sip.name", FILTER_T_STRING, 0, FD_SIP_NAME,
 	 "domain name of the server IP: this library keeps no DNS table, so it is always <NA>"},
@@ -378,8 +378,7 @@ static int fd_field(sinsp_t *s, const struct sinsp_evt *e, uint32_t id, filter_o
 		filter_out_bool(out, (f->open_flags & PPM_FD_LOWER_LAYER) != 0);
 		break;
 	case FD_CONNECTED:
-		if (is_ip(f))
-			filter_out_bool(out, (f->role == ROLE_CLIENT && f->sport) || (f->role == ROLE_SERVER && f->cport));
+		filter_out_bool(out, f->connected != 0); /* false for files, pipes, ... as upstream */
 		break;
 	case FD_NAME_CHANGED:
 		filter_out_bool(out, e->fd_name_changed);

@@ -285,6 +285,7 @@ static struct sinsp_fd *fd_copy(sinsp_t *s, struct sproc *p, int64_t newfd, cons
 	f->l4proto = from->l4proto;
 	f->iplen = from->iplen;
 	f->role = from->role;
+	f->connected = from->connected;
 	memcpy(f->cip, from->cip, 16);
 	memcpy(f->sip, from->sip, 16);
 	f->cport = from->cport;
@@ -1166,12 +1167,15 @@ static void on_connect(sinsp_t *s, struct sinsp_evt *e)
 		return;
 	if (res < 0 && res != -115 /* EINPROGRESS */)
 		return;
+	struct sinsp_fd *f = fd_find(p, fd);
+	if (f)
+		f->connected = 1;
 	struct pv t = param(s, e, PN_TUPLE);
 	if (!t.len)
 		return;
-	struct sinsp_fd *f = fd_find(p, fd);
 	if (!f && !(f = fd_add(s, p, fd, SCAP_FD_IPV4_SOCK)))
 		return;
+	f->connected = 1;
 	retuple(e, f, t.p, t.len, false);
 	e->fd = f;
 	e->fdnum = fd;
@@ -1186,6 +1190,7 @@ static void on_accept(sinsp_t *s, struct sinsp_evt *e)
 	struct sinsp_fd *f = fd_add(s, p, fd, SCAP_FD_IPV4_SOCK);
 	if (!f)
 		return;
+	f->connected = 1;
 	struct pv t = param(s, e, PN_TUPLE);
 	if (t.len)
 		retuple(e, f, t.p, t.len, true);

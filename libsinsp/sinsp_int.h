@@ -39,6 +39,7 @@ struct sinsp_fd {
 	uint8_t l4proto;
 	uint8_t iplen; /* 4 or 16 for IP sockets */
 	uint8_t role;  /* ROLE_* */
+	uint8_t connected; /* a connect (also one in progress) or an accept made it (upstream's flag) */
 	uint8_t cip[16], sip[16]; /* client and server (network order) */
 	uint16_t cport, sport;
 	char *name;

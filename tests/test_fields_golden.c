@@ -60,6 +60,10 @@ static const struct golden {
 	{"write_below_etc", 29, "fd.num", "-100"}, /* unlinkat: its dirfd, AT_FDCWD */
 	{"log_truncate", 36, "fd.num", "11"},      /* fcntl F_DUPFD: the copy */
 	{"log_truncate", 36, "fd.filename", "scapkit-scenario.log"},
+	{"chmod_644", 1, "evt.rawtime.ns", "074483032"}, /* nanosecond parts: 9 digits, as upstream */
+	{"chmod_644", 2, "evt.reltime", "002647264"},
+	{"chmod_644", 2, "evt.reltime.ns", "002647264"},
+	{"chmod_644", 2, "evt.rawtime.s", "1795425728"},
 	{"history_delete", 2, "user.name", "root"},  /* no user list: this machine's (uid 0: root everywhere) */
 	{"history_delete", 2, "group.name", "root"},
 	{"container_shell_tty", 2, "user.name", "<NA>"}, /* in a container: not this machine's users */
