@@ -90,6 +90,9 @@ SCAP_EXPORT const char *filter_ftype_name(enum filter_ftype t);
 /* Shown in outputs as at least 9 digits, zero-padded (upstream's
  * PF_10_PADDED_DEC: the nanosecond parts of times, evt.reltime). */
 #define FILTER_FIELD_PAD9 0x200u
+/* Several values are shown in outputs separated by spaces, not only the
+ * first (upstream's ancestor fields without an index: "bash sshd"). */
+#define FILTER_FIELD_JOIN 0x400u
 
 /* ---- providers ------------------------------------------------------------- */
 

@@ -424,6 +424,18 @@ static void render_field(struct filter_format *fmt, struct ofield *of, const str
 				put(s, ",", 1);
 			put_value(s, of->cf.type, &out->v[i]);
 		}
+	} else if ((of->cf.f->flags & FILTER_FIELD_JOIN) && !of->cf.ntrans) {
+		/* as upstream's ancestor fields: a space before each value once
+		 * something is written (so empty values add nothing until then);
+		 * nothing at all: <NA> */
+		size_t start = s->n;
+		for (uint32_t i = 0; i < n; i++) {
+			if (s->n > start)
+				put(s, " ", 1);
+			put_value(s, of->cf.type, &out->v[i]);
+		}
+		if (s->n == start)
+			put_str(s, "<NA>");
 	} else if ((of->cf.f->flags & FILTER_FIELD_PAD9) && !of->cf.ntrans &&
 		   (of->cf.type == FILTER_T_UINT64 || of->cf.type == FILTER_T_RELTIME)) {
 		char tmp[32];
