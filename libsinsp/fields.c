@@ -471,8 +471,9 @@ static int extract(void *pctx, uint32_t id, const filter_fieldref_t *ref, const 
 		case T_ISMAIN: filter_out_bool(out, false); return 0;
 		case P_PPID: case P_VPID: case P_NAME: case P_EXE: case P_CMDLINE: case P_PNAME: case P_PCMDLINE:
 		case P_PEXE: case P_PEXEPATH: case P_ANAME: case P_APID: case P_AEXE: case P_AEXEPATH: case P_DURATION:
-		case P_SNAME: case P_ENV: case T_VTID: case U_NAME: case U_HOME: case U_SHELL: case G_NAME:
+		case P_ENV: case T_VTID: case U_NAME: case U_HOME: case U_SHELL: case G_NAME:
 			return 0;
+		case P_SNAME: out_cstr(out, ""); return 0; /* sid -1: no leader */
 		default: break; /* the defaults the thread holds (sid -1, uid 4294967295, ...) */
 		}
 	}
@@ -540,12 +541,9 @@ static int extract(void *pctx, uint32_t id, const filter_fieldref_t *ref, const 
 	}
 	case P_IS_PLACEHOLDER: filter_out_bool(out, t->placeholder); break;
 	case P_SNAME: {
-		struct sinsp_thread *leader = NULL;
-		int64_t sid = t->sid;
-		if (sid > 0)
-			HASH_FIND(hh, s->threads, &sid, sizeof(sid), leader);
-		if (leader && !leader->placeholder)
-			out_cstr(out, leader->comm);
+		/* upstream: the session leader's name, "" when there is none */
+		const struct sinsp_thread *leader = sinsp_group_leader(s, t, 's');
+		out_cstr(out, leader ? leader->comm : "");
 		break;
 	}
 	case P_ENV: {

@@ -177,7 +177,7 @@ static int64_t id_of(const struct sinsp_thread *t, char which)
 	return which == 's' ? t->sid : which == 'v' ? t->vpgid : t->pgid;
 }
 
-static const struct sinsp_thread *group_leader(const sinsp_t *s, const struct sinsp_thread *t, char which)
+const struct sinsp_thread *sinsp_group_leader(const sinsp_t *s, const struct sinsp_thread *t, char which)
 {
 	int64_t id = id_of(t, which);
 	if (id == -1)
@@ -289,20 +289,20 @@ static int extract(void *pctx, uint32_t id, const filter_fieldref_t *ref, const 
 			filter_out_i64(out, a->vpid);
 		break;
 	case P_SID_EXE: case P_SID_EXEPATH:
-		if ((a = group_leader(s, t, 's')))
+		if ((a = sinsp_group_leader(s, t, 's')))
 			out_cstr(out, id == P_SID_EXE ? a->p->exe : a->p->exepath);
 		else
 			filter_out_str(out, "", 0); /* upstream: empty without a leader */
 		break;
 	case P_VPGID_NAME: case P_VPGID_EXE: case P_VPGID_EXEPATH:
-		if ((a = group_leader(s, t, 'v')))
+		if ((a = sinsp_group_leader(s, t, 'v')))
 			out_cstr(out, id == P_VPGID_NAME ? a->comm : id == P_VPGID_EXE ? a->p->exe : a->p->exepath);
 		else
 			filter_out_str(out, "", 0);
 		break;
 	case P_PGID: filter_out_i64(out, t->pgid); break; /* upstream: -1 when unknown */
 	case P_PGID_NAME: case P_PGID_EXE: case P_PGID_EXEPATH:
-		if ((a = group_leader(s, t, 'g')))
+		if ((a = sinsp_group_leader(s, t, 'g')))
 			out_cstr(out, id == P_PGID_NAME ? a->comm : id == P_PGID_EXE ? a->p->exe : a->p->exepath);
 		else
 			filter_out_str(out, "", 0);

@@ -185,6 +185,9 @@ void sinsp_clear_state(sinsp_t *s);
 const char *sinsp_user_name(const sinsp_t *s, uint32_t uid);
 const struct suser *sinsp_find_user(const sinsp_t *s, uint32_t uid);
 const struct suser *sinsp_find_group(const sinsp_t *s, uint32_t gid);
+/* fields_proc.c: the leader of t's session ('s'), process group ('g') or
+ * virtual process group ('v'), as upstream's get_oldest_matching_ancestor */
+const struct sinsp_thread *sinsp_group_leader(const sinsp_t *s, const struct sinsp_thread *t, char which);
 const struct suser *sinsp_lookup_user(sinsp_t *s, const struct sinsp_thread *t, uint32_t id, bool group);
 void sinsp_resolve_container(sinsp_t *s, struct sproc *p);
 /* Store fdlimit, page faults, vm sizes and exe_ino of a successful clone/execve
