@@ -104,6 +104,10 @@ SCAP_EXPORT const char *filter_ftype_name(enum filter_ftype t);
  * call on the hot path. */
 typedef int (*filter_extract_fn)(void *provider_ctx, uint32_t field_id, const filter_fieldref_t *ref,
 				 const filter_evtctx_t *ev, filter_out_t *out);
+/* What an extract callback of a FILTER_FIELD_OVERRIDE field returns, with
+ * no value handed out, to say that the field has no value on this event
+ * (returning 0 with no value asks the replaced field instead). */
+#define FILTER_EXTRACT_NO_VALUE 1
 
 /* Optional: check a field argument at compile time (arg is NULL when the
  * field is used without one). Return 0 if valid; otherwise write a reason

@@ -362,8 +362,11 @@ static int extract(const struct cfield *cf, const struct filter_evtctx *ev, stru
 {
 	out->n = 0;
 	out->overflow = false;
-	if (cf->prov->extract(cf->prov->ctx, cf->f->id, &cf->ref, ev, out) < 0 || out->overflow)
+	int rc = cf->prov->extract(cf->prov->ctx, cf->f->id, &cf->ref, ev, out);
+	if (rc < 0 || out->overflow)
 		return -1;
+	if (rc == FILTER_EXTRACT_NO_VALUE)
+		return 0; /* decided: no value, the replaced field is not asked */
 	/* an overriding field without a value: ask the field(s) it replaced */
 	for (const struct ffield *sh = cf->f->shadowed; sh && out->n == 0; sh = sh->shadowed) {
 		const struct fprovider *p = &cf->provs[sh->provider];

@@ -15,6 +15,7 @@
 #define EC_IO_READ 32u
 #define EC_IO_WRITE 33u
 #define EVT_PROCINFO_E 234u
+#define EVT_GENERIC_X 1u
 #define EVT_SCHEDSWITCH_6_E 152u
 #define EC_INTERNAL 0x100u /* upstream's EC_INTERNAL: events the libraries generate (procinfo, ...) */
 #define PPM_AT_FDCWD (-100)
@@ -22,6 +23,7 @@
 enum {
 	E_CATEGORY, E_LATENCY, E_LATENCY_S, E_LATENCY_NS, E_LATENCY_QUANTIZED, E_LATENCY_HUMAN, E_DELTATIME,
 	E_DELTATIME_S, E_DELTATIME_NS, E_RELTIME, E_RELTIME_S, E_RELTIME_NS, E_HOSTNAME, E_WAIT_LATENCY,
+	E_BUFLEN, E_BUFLEN_IN, E_BUFLEN_OUT, E_COUNT_ERROR_FILE, E_COUNT_ERROR_NET, E_COUNT_ERROR_OTHER,
 	E_IS_SYSLOG, E_COUNT_PROCINFO, E_ABSPATH, E_BUFLEN_FILE, E_BUFLEN_FILE_IN, E_BUFLEN_FILE_OUT,
 	E_BUFLEN_NET, E_BUFLEN_NET_IN, E_BUFLEN_NET_OUT, E_PLUGINNAME, E_PLUGININFO, U_CNT, NONE_BASE,
 };
@@ -56,6 +58,19 @@ static const struct sinsp_field_def defs[] = {
 	{"evt.abspath", FILTER_T_STRING, FILTER_FIELD_ARG_ALLOWED | FILTER_FIELD_ARG_DOTTED, E_ABSPATH,
 	 "absolute path of the path argument of *at syscalls (openat, unlinkat, mkdirat, fchmodat, fchownat), "
 	 "with its dirfd; evt.abspath.src / evt.abspath.dst for renameat, linkat, symlinkat"},
+	/* the evt provider's, refined with the fd as upstream: an I/O event on
+	 * an fd the state does not know has no evt.buflen; the error counts of an
+	 * event with a known fd go by the fd's type */
+	{"evt.buflen", FILTER_T_UINT64, FILTER_FIELD_OVERRIDE, E_BUFLEN,
+	 "bytes transferred by a successful I/O exit event on a known fd (its return value)"},
+	{"evt.buflen.in", FILTER_T_UINT64, FILTER_FIELD_OVERRIDE, E_BUFLEN_IN, "evt.buflen of reads"},
+	{"evt.buflen.out", FILTER_T_UINT64, FILTER_FIELD_OVERRIDE, E_BUFLEN_OUT, "evt.buflen of writes"},
+	{"evt.count.error.file", FILTER_T_UINT64, FILTER_FIELD_OVERRIDE, E_COUNT_ERROR_FILE,
+	 "evt.count.error, for events on files and directories (without a known fd: file opens)"},
+	{"evt.count.error.net", FILTER_T_UINT64, FILTER_FIELD_OVERRIDE, E_COUNT_ERROR_NET,
+	 "evt.count.error, for events on sockets (without a known fd: connect and accept)"},
+	{"evt.count.error.other", FILTER_T_UINT64, FILTER_FIELD_OVERRIDE, E_COUNT_ERROR_OTHER,
+	 "evt.count.error, for the events the file, net and memory counts leave"},
 	{"evt.buflen.file", FILTER_T_UINT64, 0, E_BUFLEN_FILE, "evt.buflen of I/O on files"},
 	{"evt.buflen.file.in", FILTER_T_UINT64, 0, E_BUFLEN_FILE_IN, "evt.buflen of reads from files"},
 	{"evt.buflen.file.out", FILTER_T_UINT64, 0, E_BUFLEN_FILE_OUT, "evt.buflen of writes to files"},
@@ -373,6 +388,27 @@ static int extract(void *pctx, uint32_t id, const filter_fieldref_t *ref, const 
 	case E_ABSPATH:
 		abspath(s, e, ref, out);
 		break;
+	case E_BUFLEN: case E_BUFLEN_IN: case E_BUFLEN_OUT: {
+		bool cat_ok = id == E_BUFLEN ? (c9 & EC_IO_BASE) != 0 : c9 == (id == E_BUFLEN_IN ? EC_IO_READ : EC_IO_WRITE);
+		if (!f || !cat_ok || !io_result(evt, &v))
+			return FILTER_EXTRACT_NO_VALUE;
+		filter_out_u64(out, v);
+		break;
+	}
+	case E_COUNT_ERROR_FILE: case E_COUNT_ERROR_NET: case E_COUNT_ERROR_OTHER: {
+		if (!f)
+			break; /* the evt provider's answer: by the event type */
+		bool file = f->type == SCAP_FD_FILE || f->type == SCAP_FD_FILE_V2 || f->type == SCAP_FD_DIRECTORY;
+		bool net = (f->type >= SCAP_FD_IPV4_SOCK && f->type <= SCAP_FD_IPV6_SERVSOCK) || f->type == SCAP_FD_UNIX_SOCK;
+		bool applies = id == E_COUNT_ERROR_FILE ? file : id == E_COUNT_ERROR_NET ? net : !file && !net;
+		int64_t res;
+		if (!applies || type == EVT_GENERIC_X || !(cat & SCAP_EC_SYSCALL) ||
+		    scap_event_direction(type) != SCAP_DIR_EXIT || scap_evt_nparams(evt) < 1 ||
+		    scap_evt_param_i64(evt, 0, &res) != SCAP_OK)
+			return FILTER_EXTRACT_NO_VALUE;
+		filter_out_u64(out, res < 0 ? 1 : 0);
+		break;
+	}
 	case E_BUFLEN_FILE: case E_BUFLEN_FILE_IN: case E_BUFLEN_FILE_OUT:
 	case E_BUFLEN_NET: case E_BUFLEN_NET_IN: case E_BUFLEN_NET_OUT: {
 		if (!f)

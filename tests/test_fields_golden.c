@@ -67,6 +67,10 @@ static const struct golden {
 	{"libs_curl_google.scap", 231, "proc.aname", "bash sshd sshd sshd systemd"}, /* no index: every ancestor */
 	{"libs_curl_google.scap", 231, "proc.aexepath", "<NA>"},                   /* all empty: nothing */
 	{"container_shell_tty", 2, "proc.sname", ""}, /* no session leader known: empty, as upstream */
+	{"container_shell_tty", 4, "evt.count.error.file", "0"},   /* close of a file */
+	{"container_shell_tty", 4, "evt.count.error.other", "<NA>"},
+	{"container_shell_tty", 29, "evt.buflen", "<NA>"},          /* a read on an fd never seen */
+	{"container_shell_tty", 29, "evt.count.error.other", "0"},
 	{"history_delete", 2, "user.name", "root"},  /* no user list: this machine's (uid 0: root everywhere) */
 	{"history_delete", 2, "group.name", "root"},
 	{"container_shell_tty", 2, "user.name", "<NA>"}, /* in a container: not this machine's users */

@@ -387,6 +387,8 @@ static int o_extract(void *ctx, uint32_t id, const filter_fieldref_t *ref, const
 	(void)ref;
 	if (v->u == 1) /* the overriding provider knows this event better */
 		filter_out_str(out, "refined", 7);
+	if (v->u == 3) /* it knows the field has no value here */
+		return FILTER_EXTRACT_NO_VALUE;
 	return 0; /* otherwise no value: the replaced field answers */
 }
 
@@ -422,6 +424,10 @@ START_TEST(test_field_override)
 	v.u = 2; /* no value from the override: the replaced field's value */
 	ck_assert_int_eq(eval(r, "t.str = Bash", &v), 1);
 	ck_assert_int_eq(eval(r, "t.str = refined", &v), 0);
+	v.u = 3; /* the override says "no value": the replaced field is not asked */
+	ck_assert_int_eq(eval(r, "t.str exists", &v), 0);
+	ck_assert_int_eq(eval(r, "t.str = Bash", &v), 0);
+	v.u = 2;
 	v.str = NULL; /* neither has a value */
 	ck_assert_int_eq(eval(r, "t.str exists", &v), 0);
 	/* a field new to the registry is simply added */
