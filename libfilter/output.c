@@ -384,7 +384,7 @@ static void put_value(struct sink *s, uint8_t type, const struct fval *v)
 		n = snprintf(tmp, sizeof(tmp), "%" PRIu64, v->num.u);
 		break;
 	case FILTER_T_DOUBLE:
-		n = snprintf(tmp, sizeof(tmp), "%g", v->num.d);
+		n = snprintf(tmp, sizeof(tmp), "%.1f", v->num.d); /* upstream: one decimal */
 		break;
 	case FILTER_T_BOOL:
 		put_str(s, v->num.u ? "true" : "false");
@@ -419,11 +419,13 @@ static void render_field(struct filter_format *fmt, struct ofield *of, const str
 	if (!n) {
 		put_str(s, "<NA>");
 	} else if (of->cf.list) {
+		put(s, "(", 1); /* upstream's list form: "(file,ipv4)" */
 		for (uint32_t i = 0; i < n; i++) {
 			if (i)
 				put(s, ",", 1);
 			put_value(s, of->cf.type, &out->v[i]);
 		}
+		put(s, ")", 1);
 	} else if ((of->cf.f->flags & FILTER_FIELD_JOIN) && !of->cf.ntrans) {
 		/* as upstream's ancestor fields: a space before each value once
 		 * something is written (so empty values add nothing until then);

@@ -329,7 +329,9 @@ static int extract(void *pctx, uint32_t id, const filter_fieldref_t *ref, const 
 	case FD_DEV_MINOR: if (f) filter_out_i64(out, (f->dev & 0xffu) | ((f->dev >> 12) & 0xfff00u)); break;
 	case FD_TYPES: {
 		int64_t want = filter_fieldref_argnum(ref);
-		if (!t || !t->p)
+		/* upstream: on events that create, use or destroy an fd only */
+		if (!t || !t->p || !e->evt ||
+		    !(scap_event_flags(scap_evt_type(e->evt)) & (SCAP_EF_CREATES_FD | SCAP_EF_USES_FD | SCAP_EF_DESTROYS_FD)))
 			break;
 		if (want >= 0) {
 			struct sinsp_fd *x = NULL;
