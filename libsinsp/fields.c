@@ -584,13 +584,13 @@ static int extract(void *pctx, uint32_t id, const filter_fieldref_t *ref, const 
 			filter_out_u64(out, start - p->exe_ino_ctime);
 		break;
 	}
-	case T_CAP_PERMITTED: case T_CAP_EFFECTIVE: case T_CAP_INHERITABLE:
-		if (t->caps_known) {
-			uint64_t set = id == T_CAP_PERMITTED ? t->cap_perm : id == T_CAP_EFFECTIVE ? t->cap_eff : t->cap_inh;
-			n = cap_names(s->scratch, sizeof(s->scratch), set);
-			filter_out_str(out, s->scratch, n);
-		}
+	case T_CAP_PERMITTED: case T_CAP_EFFECTIVE: case T_CAP_INHERITABLE: {
+		/* upstream: the names of the set's bits, "" when none are known */
+		uint64_t set = id == T_CAP_PERMITTED ? t->cap_perm : id == T_CAP_EFFECTIVE ? t->cap_eff : t->cap_inh;
+		n = cap_names(s->scratch, sizeof(s->scratch), set);
+		filter_out_str(out, s->scratch, n);
 		break;
+	}
 	case T_TID: filter_out_i64(out, t->tid); break;
 	case T_VTID: if (t->vtid >= 0) filter_out_i64(out, t->vtid); break;
 	case T_ISMAIN: filter_out_bool(out, t->tid == t->pid); break;

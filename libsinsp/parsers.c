@@ -671,7 +671,6 @@ void sinsp_load_metadata(sinsp_t *s)
 			t->cap_inh = (uint64_t)scap_tinfo_int(ti, SCAP_TI_CAP_INHERITABLE);
 			t->cap_perm = (uint64_t)scap_tinfo_int(ti, SCAP_TI_CAP_PERMITTED);
 			t->cap_eff = (uint64_t)scap_tinfo_int(ti, SCAP_TI_CAP_EFFECTIVE);
-			t->caps_known = t->cap_inh || t->cap_perm || t->cap_eff;
 			/* resource figures of the capture's process table (upstream's
 			 * threadinfo init from scap_threadinfo): proc.fdlimit, proc.vm*, thread.pf* */
 			t->fdlimit = scap_tinfo_int(ti, SCAP_TI_FDLIMIT);
@@ -774,7 +773,6 @@ struct sproc *sinsp_add_scanned_thread(sinsp_t *s, const struct sinsp_scanned *s
 	t->cap_inh = st->cap_inh;
 	t->cap_perm = st->cap_perm;
 	t->cap_eff = st->cap_eff;
-	t->caps_known = st->caps_known;
 	set_comm(t, st->comm, strlen(st->comm));
 	struct sinsp_thread *main = st->tid != st->pid ? sinsp_get_thread(s, st->pid, false) : NULL;
 	if (main && main->p && !t->p) {
@@ -908,7 +906,6 @@ static void on_clone(sinsp_t *s, struct sinsp_evt *e)
 		child->cap_inh = parent->cap_inh;
 		child->cap_perm = parent->cap_perm;
 		child->cap_eff = parent->cap_eff;
-		child->caps_known = parent->caps_known;
 	}
 	if (parent && !child->exe_ino)
 		child->exe_ino = parent->exe_ino;
@@ -975,7 +972,6 @@ static void on_execve(sinsp_t *s, struct sinsp_evt *e)
 		t->cap_inh = (uint64_t)c1;
 		t->cap_perm = (uint64_t)c2;
 		t->cap_eff = (uint64_t)c3;
-		t->caps_known = true;
 	}
 	if (pint(s, e, PN_EXE_INO_CTIME, &c1))
 		p->exe_ino_ctime = (uint64_t)c1;

@@ -120,7 +120,6 @@ static void scan_thread(sinsp_t *s, int64_t pid, int64_t tid)
 		t.cap_inh = strtoull(ci + 8, NULL, 16);
 		t.cap_perm = strtoull(cp + 8, NULL, 16);
 		t.cap_eff = strtoull(ce + 8, NULL, 16);
-		t.caps_known = true;
 	}
 	snprintf(path, sizeof(path), "%s/comm", base);
 	if ((n = read_small(path, t.comm, sizeof(t.comm))) > 0 && t.comm[n - 1] == '\n')

@@ -71,7 +71,6 @@ struct sinsp_thread {
 	char comm[32]; /* the thread's own name (threads of a process may differ) */
 	uint32_t uid, gid, loginuid, tty;
 	uint64_t cap_inh, cap_perm, cap_eff;
-	bool caps_known;
 	uint64_t clone_ts;  /* 0: unknown */
 	uint64_t lastseen;  /* event time */
 	bool placeholder;
@@ -160,7 +159,6 @@ struct sinsp_scanned {
 	int64_t tid, pid, ptid, sid;
 	uint32_t uid, gid, loginuid, tty;
 	uint64_t cap_inh, cap_perm, cap_eff;
-	bool caps_known;
 	char comm[32];
 };
 void sinsp_scan_proc(sinsp_t *s);
