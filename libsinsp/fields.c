@@ -108,7 +108,7 @@ static const struct {
 	{"fd.lnet", FILTER_T_IPNET, FILTER_FIELD_FILTER_ONLY, FD_LNET, "the local end is in this network"},
 	{"fd.rnet", FILTER_T_IPNET, FILTER_FIELD_FILTER_ONLY, FD_RNET, "the remote end is in this network"},
 	{"fd.connected", FILTER_T_BOOL, 0, FD_CONNECTED, "true for a socket connected by a connect (also one in progress) or an accept"},
-	{"fd.name_changed", FILTER_T_BOOL, 0, FD_NAME_CHANGED, "true when this event gave its fd a new name (connect, accept, bind)"},
+	{"fd.name_changed", FILTER_T_BOOL, 0, FD_NAME_CHANGED, "true when this event gave its fd a new name (an open, connect, accept, bind, ...)"},
 	{"fd.sip.name", FILTER_T_STRING, 0, FD_SIP_NAME,
 	 "domain name of the server IP: this library keeps no DNS table, so it is always <NA>"},
 	{"fd.cip.name", FILTER_T_STRING, 0, FD_CIP_NAME, "domain name of the client IP: always <NA> (no DNS table)"},

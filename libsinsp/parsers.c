@@ -1068,6 +1068,7 @@ static void on_open(sinsp_t *s, struct sinsp_evt *e)
 	fd_set_name(f, abs, n);
 	e->fd = f;
 	e->fdnum = fd;
+	e->fd_name_changed = n > 0; /* upstream: a new fd's name was "" */
 }
 
 static void new_typed_fd(sinsp_t *s, struct sinsp_evt *e, uint8_t type, const char *name)
@@ -1082,6 +1083,7 @@ static void new_typed_fd(sinsp_t *s, struct sinsp_evt *e, uint8_t type, const ch
 	fd_set_name(f, name, strlen(name));
 	e->fd = f;
 	e->fdnum = fd;
+	e->fd_name_changed = name[0] != 0; /* a memfd's */
 }
 
 static void on_socket(sinsp_t *s, struct sinsp_evt *e)
