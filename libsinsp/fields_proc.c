@@ -307,7 +307,7 @@ static int extract(void *pctx, uint32_t id, const filter_fieldref_t *ref, const 
 		else
 			filter_out_str(out, "", 0);
 		break;
-	case P_IS_PGID_LEADER: if (t->pgid >= 0) filter_out_bool(out, t->pgid == t->pid); break;
+	case P_IS_PGID_LEADER: filter_out_bool(out, t->pgid == t->pid); break; /* upstream: also when unknown (-1) */
 	case P_PPID_DURATION:
 		if ((a = parent(s, t)) && a->clone_ts && now >= a->clone_ts)
 			filter_out_u64(out, now - a->clone_ts);

@@ -56,6 +56,8 @@ static const struct {
 /* scap's clone flags (scap-format.md §10.6) and open flags (§10.3) */
 #define PPM_CL_CLONE_FILES (1u << 0)
 #define PPM_CL_CLONE_THREAD (1u << 13)
+#define PPM_CL_CLONE_NEWPID (1u << 6)
+#define PPM_CL_CHILD_IN_PIDNS (1u << 29) /* the child is not in the init pid namespace */
 #define PPM_O_DIRECTORY (1u << 10)
 #define PPM_FD_UPPER_LAYER_CREAT (1u << 0) /* creat's creat_flags */
 #define PPM_FD_LOWER_LAYER_CREAT (1u << 1)
@@ -868,6 +870,7 @@ static void on_clone(sinsp_t *s, struct sinsp_evt *e)
 	if (parent) {
 		child->sid = parent->sid;
 		child->vpgid = parent->vpgid;
+		child->pgid = parent->pgid;
 		child->loginuid = parent->loginuid;
 		child->tty = parent->tty;
 	}
@@ -899,9 +902,20 @@ static void on_clone(sinsp_t *s, struct sinsp_evt *e)
 		set_bytes(&p->cgroups, &p->cgroups_len, (const char *)cg.p, cg.len);
 		p->container_done = false;
 	}
+	/* upstream: a child in a pid namespace of its own: the event's start of
+	 * the namespace's init (monotonic) plus the boot time; any other: the
+	 * boot time (0 when the stream gives none: no value) */
+	uint64_t boot = 0;
+	struct scap_machine_info mi = {.sz = sizeof(mi)};
+	if (s->h && scap_get_machine_info(s->h, &mi) == SCAP_OK)
+		boot = mi.boot_ts_epoch;
 	int64_t ns;
-	if (pint(s, e, PN_PIDNS_START, &ns))
-		p->pidns_start = (uint64_t)ns;
+	if ((flags & (PPM_CL_CHILD_IN_PIDNS | PPM_CL_CLONE_NEWPID)) || (child->vtid >= 0 && child->vtid != child->tid)) {
+		if (pint(s, e, PN_PIDNS_START, &ns))
+			p->pidns_start = (uint64_t)ns + boot;
+	} else {
+		p->pidns_start = boot;
+	}
 	if (parent) {
 		child->cap_inh = parent->cap_inh;
 		child->cap_perm = parent->cap_perm;

@@ -75,7 +75,9 @@ static const struct golden {
 	{"history_delete", 2, "user.name", "root"},  /* no user list: this machine's (uid 0: root everywhere) */
 	{"history_delete", 2, "group.name", "root"},
 	{"container_shell_tty", 2, "user.name", "<NA>"}, /* in a container: not this machine's users */
-	{"container_shell_tty", 3, "fd.name_changed", "true"}, /* an open names a new fd */
+	{"container_shell_tty", 3, "fd.name_changed", "true"},
+	{"container_shell_tty", 10, "proc.pidns_init_start_ts", "<NA>"}, /* a host child, no boot time given */
+	{"container_shell_tty", 10, "proc.pgid", "24782"},                /* a clone child: the parent's group */ /* an open names a new fd */
 	{"container_shell_tty", 81, "fd.num", "-1"}, /* a failed openat: the event's path */
 	{"container_shell_tty", 81, "fd.directory", "/tmp/scapkit-scenario/home"},
 	{"container_shell_tty", 81, "fd.filename", "<NA>"},
