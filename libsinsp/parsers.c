@@ -23,7 +23,7 @@ static const char *const pnames[PN_MAX] = {
 	"arg2_str", "json", "id", "image", "home", "shell", "filename", "pathname", "env", "cap_inheritable",
 	"cap_permitted", "cap_effective", "exe_ino_ctime", "exe_ino_mtime", "pidns_init_start_ts", "creat_flags",
 	"fdlimit", "pgft_maj", "pgft_min", "vm_size", "vm_rss", "vm_swap", "exe_ino", "dev",
-	"linkdirfd", "fdout", "out_fd", "fd_out",
+	"linkdirfd", "fdout", "out_fd", "fd_out", "arg",
 };
 
 enum handler {
@@ -59,6 +59,7 @@ static const struct {
 #define PPM_CL_CLONE_NEWPID (1u << 6)
 #define PPM_CL_CHILD_IN_PIDNS (1u << 29) /* the child is not in the init pid namespace */
 #define PPM_O_DIRECTORY (1u << 10)
+#define PPM_O_CLOEXEC (1u << 12)
 #define PPM_FD_UPPER_LAYER_CREAT (1u << 0) /* creat's creat_flags */
 #define PPM_FD_LOWER_LAYER_CREAT (1u << 1)
 #define PPM_AF_UNIX 1
@@ -845,8 +846,13 @@ static void on_clone(sinsp_t *s, struct sinsp_evt *e)
 		return;
 	parent = e->thread;
 	if (res == 0) {
-		int64_t ptid;
-		parent = pint(s, e, PN_PTID, &ptid) && ptid != ctid ? sinsp_get_thread(s, ptid, false) : NULL;
+		/* upstream (parse_clone_exit_child): a new thread copies from its
+		 * process's main thread, a new process from its parent */
+		int64_t ptid, cpid;
+		if ((flags & PPM_CL_CLONE_THREAD) && pint(s, e, PN_PID, &cpid) && cpid != ctid)
+			parent = sinsp_get_thread(s, cpid, false);
+		else
+			parent = pint(s, e, PN_PTID, &ptid) && ptid != ctid ? sinsp_get_thread(s, ptid, false) : NULL;
 	}
 	child->placeholder = false;
 	child->clone_ts = scap_evt_ts(e->evt);
@@ -957,6 +963,11 @@ static void on_execve(sinsp_t *s, struct sinsp_evt *e)
 	int64_t v;
 	bool was_placeholder = t->placeholder;
 	t->placeholder = false;
+	/* the close-on-exec fds are gone (upstream purges them too) */
+	struct sinsp_fd *f, *ftmp;
+	HASH_ITER(hh, p->fds, f, ftmp)
+		if (f->open_flags & PPM_O_CLOEXEC)
+			fd_remove(p, f);
 	if (pstr(s, e, PN_EXE, &str, &len)) set_str(&p->exe, str, len);
 	if (pstr(s, e, PN_COMM, &str, &len))
 		set_comm(t, str, len);
@@ -1438,6 +1449,7 @@ static void on_dup(sinsp_t *s, struct sinsp_evt *e, bool fcntl)
 {
 	struct sproc *p = e->thread ? e->thread->p : NULL;
 	int64_t res = -1, oldfd = -1;
+	bool cloexec_cmd = false;
 	pint(s, e, PN_RES, &res);
 	if (!p || !(scap_evt_type(e->evt) & 1) /* enter */)
 		return;
@@ -1450,8 +1462,17 @@ static void on_dup(sinsp_t *s, struct sinsp_evt *e, bool fcntl)
 		char name[32] = "";
 		if (ft)
 			scap_flags_format(ft, (uint32_t)cmd, name, sizeof(name));
+		if (!strcmp(name, "F_SETFD")) {
+			/* upstream: close-on-exec as arg's FD_CLOEXEC (1) says */
+			int64_t arg = 0;
+			struct sinsp_fd *f = res >= 0 && pint(s, e, PN_ARG, &arg) ? fd_find(p, evt_fd_param(s, e)) : NULL;
+			if (f)
+				f->open_flags = (arg & 1) ? f->open_flags | PPM_O_CLOEXEC : f->open_flags & ~PPM_O_CLOEXEC;
+			return;
+		}
 		if (strcmp(name, "F_DUPFD") && strcmp(name, "F_DUPFD_CLOEXEC"))
 			return;
+		cloexec_cmd = !strcmp(name, "F_DUPFD_CLOEXEC");
 		pint(s, e, PN_FD, &oldfd);
 	} else if (!pint(s, e, PN_OLDFD, &oldfd)) {
 		pint(s, e, PN_FD, &oldfd);
@@ -1461,10 +1482,19 @@ static void on_dup(sinsp_t *s, struct sinsp_evt *e, bool fcntl)
 	 * source is unknown */
 	struct sinsp_fd *from = fd_find(p, oldfd);
 	e->fdnum = from && res >= 0 ? res : oldfd;
-	if (!from || res < 0 || res == oldfd)
+	if (!from || res < 0 || res == oldfd) {
 		e->fd = from;
-	else
-		e->fd = fd_copy(s, p, res, from);
+		return;
+	}
+	e->fd = fd_copy(s, p, res, from);
+	if (e->fd) {
+		/* the copy is close-on-exec only when asked: dup3's O_CLOEXEC,
+		 * fcntl's F_DUPFD_CLOEXEC (upstream) */
+		uint32_t dflags = 0;
+		e->fd->open_flags &= ~PPM_O_CLOEXEC;
+		if ((fcntl && cloexec_cmd) || (!fcntl && pu32(s, e, PN_FLAGS, &dflags) && (dflags & PPM_O_CLOEXEC)))
+			e->fd->open_flags |= PPM_O_CLOEXEC;
+	}
 }
 
 /* upstream (parse_pipe_exit / parse_socketpair_exit): both ends get an

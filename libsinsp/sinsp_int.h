@@ -23,7 +23,7 @@ enum pname {
 	/* resource figures of clone/execve exits (fields_proc.c) */
 	PN_FDLIMIT, PN_PGFT_MAJ, PN_PGFT_MIN, PN_VM_SIZE, PN_VM_RSS, PN_VM_SWAP, PN_EXE_INO, PN_DEV,
 	/* the fd of exit events that have no "fd" parameter (evt_fd_location) */
-	PN_LINKDIRFD, PN_FDOUT, PN_OUT_FD, PN_FD_OUT, PN_MAX
+	PN_LINKDIRFD, PN_FDOUT, PN_OUT_FD, PN_FD_OUT, PN_ARG, PN_MAX
 };
 
 /* open_flags bits the producers add: the file is in the upper / a lower

@@ -641,6 +641,53 @@ START_TEST(test_sock_pipe_state)
 }
 END_TEST
 
+/* Close-on-exec (upstream's parsers): an execve drops the fds opened with
+ * O_CLOEXEC or marked by fcntl(F_SETFD, FD_CLOEXEC); a dup's copy is not
+ * close-on-exec unless dup3 asks; the others stay. */
+START_TEST(test_cloexec)
+{
+	sg_buf b;
+	sg_init(&b);
+	sg_shb(&b, 1, 2);
+	int64_t dirfd = -100, fds[3] = {5, 6, 7};
+	uint32_t flags[3] = {1u | (1u << 12), 1u, 1u}, mode = 0, dev = 0;
+	uint64_t ino = 0;
+	const char *names[3] = {"/etc/a", "/etc/b", "/etc/c"};
+	for (int i = 0; i < 3; i++) { /* 1-3: openat< fd 5 (O_CLOEXEC), 6, 7 */
+		struct sg_param ox[7] = {{&fds[i], 8}, {&dirfd, 8}, {NULL, 0}, {&flags[i], 4}, {&mode, 4}, {&dev, 4}, {&ino, 8}};
+		sg_param_str(&ox[2], names[i]);
+		sg_ev_v2(&b, 0, (uint64_t)(1 + i), 300, 307, 7, ox, 0);
+	}
+	int64_t res = 0, cmd_fd = 7;
+	uint8_t setfd = 3; /* F_SETFD in scap's fcntl_commands */
+	uint64_t arg = 1;  /* FD_CLOEXEC */
+	struct sg_param fx[4] = {{&res, 8}, {&cmd_fd, 8}, {&setfd, 1}, {&arg, 8}};
+	sg_ev_v2(&b, 0, 4, 300, 151, 4, fx, 0); /* 4: fcntl< F_SETFD FD_CLOEXEC on 7 */
+	int64_t dres = 8, oldfd = 5, newfd = 8;
+	uint32_t dflags = 0;
+	struct sg_param dx[4] = {{&dres, 8}, {&oldfd, 8}, {&newfd, 8}, {&dflags, 4}};
+	sg_ev_v2(&b, 0, 5, 300, 365, 4, dx, 0); /* 5: dup3< 5 -> 8 without O_CLOEXEC */
+	execve_full(&b, 6, 300, 300, "sh", NULL); /* 6: execve< */
+	for (int i = 0; i < 4; i++) {           /* 7-10: close< 5, 6, 7, 8 */
+		int64_t cfd = i < 3 ? fds[i] : 8, cres = 0;
+		struct sg_param cx[2] = {{&cres, 8}, {&cfd, 8}};
+		sg_ev_v2(&b, 0, (uint64_t)(7 + i), 300, 5, 2, cx, 0);
+	}
+	const char *path = tu_tmpfile(".scap");
+	ck_assert_int_eq(tu_write_file(path, b.p, b.len), 0);
+	sg_free(&b);
+
+	struct ctx c = open_ctx(path, NULL);
+	ck_assert_str_eq(render_at(&c, 5, "%fd.num|%fd.name"), "8|/etc/a");
+	ck_assert_str_eq(render_at(&c, 7, "%fd.num|%fd.type|%fd.name"), "5|<NA>|"); /* O_CLOEXEC: gone */
+	ck_assert_str_eq(render_at(&c, 8, "%fd.num|%fd.type|%fd.name"), "6|file|/etc/b");
+	ck_assert_str_eq(render_at(&c, 9, "%fd.num|%fd.type|%fd.name"), "7|<NA>|"); /* F_SETFD: gone */
+	ck_assert_str_eq(render_at(&c, 10, "%fd.num|%fd.type|%fd.name"), "8|file|/etc/a"); /* the dup stays */
+	close_ctx(&c);
+	unlink(path);
+}
+END_TEST
+
 /* Live engines seed the tables from /proc and /etc: forced here on a tiny
  * capture whose one event comes from this very process. */
 START_TEST(test_proc_scan)
@@ -705,6 +752,7 @@ Suite *sinsp_suite(void)
 	tcase_add_test(tc, test_execve_lineage);
 	tcase_add_test(tc, test_ipv6_server);
 	tcase_add_test(tc, test_sock_pipe_state);
+	tcase_add_test(tc, test_cloexec);
 	tcase_add_test(tc, test_container_fields);
 	tcase_add_test(tc, test_synthetic_state);
 	tcase_add_test(tc, test_state_parity);
