@@ -36,16 +36,29 @@ end() { echo "--- END $1"; }
 
 # Waits until the capture PID holds an fd matching PATTERN (kmod: the
 # device; bpf: a program attached, bpf_link: loading the probe takes seconds
-# here), then 1 s more for it to start. 30 s at most.
+# here). 30 s at most.
 wait_ready() {
 	i=0
 	while [ $i -lt 300 ]; do
 		kill -0 "$1" 2>/dev/null || return 1
-		if ls -l "/proc/$1/fd" 2>/dev/null | grep -q "$2"; then
-			sleep 1
-			return 0
-		fi
-		sleep 0.1
+		ls -l "/proc/$1/fd" 2>/dev/null | grep -q "$2" && return 0
+		sleep 0.1 # poll interval, within the loop's deadline
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# seen FILE TAG: runs `true TAG PAD` (an execve event of 3 KB: a few fill the
+# -w file's buffer) until FILE, written by a capture of proc.name=true,
+# shows it; so the capture records, and everything it recorded before is in
+# FILE. 60 s at most.
+PAD=$(printf '%3000s' '' | tr ' ' x)
+seen() {
+	i=0
+	while [ $i -lt 600 ]; do
+		/usr/bin/true "$2" "$PAD"
+		timeout 30 scapcli -r "$1" -F 'proc.name=true' -p '%proc.args' 2>/dev/null | grep -q "^$2 " && return 0
+		sleep 0.1 # poll interval, within the loop's deadline
 		i=$((i + 1))
 	done
 	return 1
@@ -57,12 +70,16 @@ capture() {
 	eng=$1
 	begin "$eng-capture"
 	rm -f /tmp/kmod-marker-file
-	scapcli -e "$eng" -F 'proc.name=marker' -w "/tmp/$eng.scap" --duration 90 2>"/tmp/$eng.err" &
+	scapcli -e "$eng" -F 'proc.name in (marker, true)' -w "/tmp/$eng.scap" --duration 90 2>"/tmp/$eng.err" &
 	pid=$!
-	if wait_ready $pid "$2"; then echo "capture ready (uptime $(up))"; else echo "capture NOT ready"; fi
+	if wait_ready $pid "$2" && seen "/tmp/$eng.scap" ready; then
+		echo "capture ready (uptime $(up))"
+	else
+		echo "capture NOT ready"
+	fi
 	marker
 	echo "marker status $?"
-	sleep 1
+	seen "/tmp/$eng.scap" done || echo "capture: the marker's events not seen in 60 s"
 	kill -INT $pid 2>/dev/null
 	wait $pid
 	echo "scapcli status $?"
