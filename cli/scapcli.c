@@ -60,7 +60,7 @@ static void usage(FILE *f)
 		"      --no-suggested-output  do not append the container fields to alert outputs\n"
 		"      --rule-matching first|all  alert for the first matching rule (default) or all\n"
 		"      --docker-socket PATH, --docker-root DIR  where container metadata comes from\n"
-		"  -U, --unbuffered     write each line when it happens (always on for live capture)\n"
+		"  -U, --unbuffered     write each line (always on live) and -w event when it happens\n"
 		"  -D, --disable NAME   disable the rules named NAME or tagged NAME;  --enable NAME\n"
 		"  -p, --print FORMAT   print each event as FORMAT, e.g. '%%evt.num %%proc.name %%fd.name'\n"
 		"  -n, --count N        stop after N events\n"
@@ -286,7 +286,7 @@ static int run(struct cli *c, filter_registry_t *reg, sinsp_t *s)
 			break;
 		if (c->filter && filter_eval(c->filter, e, num, (void *)se) != 1)
 			continue;
-		if (dump && !meta && scap_dump_write(dump, e) < 0)
+		if (dump && !meta && (scap_dump_write(dump, e) < 0 || (c->unbuffered && scap_dump_flush(dump) < 0)))
 			break;
 		size_t k = c->rs ? filter_ruleset_process(c->rs, e, num, (void *)se, on_alert, c) : 1;
 		if (k == FILTER_RULES_MATCH_ERROR) {

@@ -502,6 +502,12 @@ SCAP_EXPORT scap_dumper_t *scap_dump_open_meta(scap_t *h, const char *path, cons
  * after one, every call returns it. Returns SCAP_OK or a negative code;
  * the message is in scap_dump_geterr(). */
 SCAP_EXPORT int scap_dump_write(scap_dumper_t *d, const scap_evt_t *evt);
+/* Write what is buffered to the file now (as pcap_dump_flush()): a reader
+ * of the file sees every event written so far (a gzip file gets a sync
+ * point, not its end: it stays open for more). Calling it after each event
+ * is tcpdump's -U; it costs a write(2) each time, and compression.
+ * Returns SCAP_OK or the sticky error (scap_dump_geterr()). */
+SCAP_EXPORT int scap_dump_flush(scap_dumper_t *d);
 /* Events written so far. */
 SCAP_EXPORT uint64_t scap_dump_count(const scap_dumper_t *d);
 /* Message for the first error on d (never NULL; "" when there was none);

@@ -958,6 +958,24 @@ SCAP_EXPORT uint64_t scap_dump_count(const scap_dumper_t *d)
 	return d ? d->count : 0;
 }
 
+SCAP_EXPORT int scap_dump_flush(scap_dumper_t *d)
+{
+	if (!d)
+		return SCAP_ERR_INVAL;
+	if (out_flush(d))
+		return d->err;
+	if (d->gz) {
+		int zr = gzflush(d->gz, Z_SYNC_FLUSH);
+		if (zr != Z_OK) {
+			int zerr = Z_OK;
+			const char *zmsg = gzerror(d->gz, &zerr);
+			return dseterr(d, SCAP_ERR_IO, "error flushing '%s': %s", d->path,
+				       zerr == Z_ERRNO ? strerror(errno) : zmsg && zmsg[0] ? zmsg : "gzip error");
+		}
+	}
+	return SCAP_OK;
+}
+
 SCAP_EXPORT const char *scap_dump_geterr(const scap_dumper_t *d)
 {
 	return d ? d->msg : "";

@@ -48,16 +48,14 @@ wait_ready() {
 	return 1
 }
 
-# seen FILE TAG: runs `true TAG PAD` (an execve event of 3 KB: a few fill the
-# -w file's buffer) until FILE, written by a capture of proc.name=true,
-# shows it; so the capture records, and everything it recorded before is in
-# FILE. 60 s at most.
-PAD=$(printf '%3000s' '' | tr ' ' x)
+# seen FILE TAG: runs `true TAG` until FILE, written by a capture of
+# proc.name=true with -U (each event flushed), shows it; so the capture
+# records, and everything it recorded before is in FILE. 60 s at most.
 seen() {
 	i=0
 	while [ $i -lt 600 ]; do
-		/usr/bin/true "$2" "$PAD"
-		timeout 30 scapcli -r "$1" -F 'proc.name=true' -p '%proc.args' 2>/dev/null | grep -q "^$2 " && return 0
+		/usr/bin/true "$2"
+		timeout 30 scapcli -r "$1" -F 'proc.name=true' -p '%proc.args' 2>/dev/null | grep -qx "$2" && return 0
 		sleep 0.1 # poll interval, within the loop's deadline
 		i=$((i + 1))
 	done
@@ -70,7 +68,7 @@ capture() {
 	eng=$1
 	begin "$eng-capture"
 	rm -f /tmp/kmod-marker-file
-	scapcli -e "$eng" -F 'proc.name in (marker, true)' -w "/tmp/$eng.scap" --duration 90 2>"/tmp/$eng.err" &
+	scapcli -e "$eng" -F 'proc.name in (marker, true)' -U -w "/tmp/$eng.scap" --duration 90 2>"/tmp/$eng.err" &
 	pid=$!
 	if wait_ready $pid "$2" && seen "/tmp/$eng.scap" ready; then
 		echo "capture ready (uptime $(up))"

@@ -120,6 +120,8 @@ else
 	echo "SKIP: kmod-qemu: the bpf checks: the bpf engine is not part of this build"
 fi
 for eng in $engines; do
+	sec $eng-capture | grep -q '^capture ready' && ok || { ko "$eng: the capture never showed its marker exec"; show $eng-capture; }
+	sec $eng-capture | grep -q "marker's events not seen" && { ko "$eng: the marker's events never reached the file"; show $eng-capture; } || ok
 	line $eng-capture "marker status 0" "$eng: the marker workload failed"
 	line $eng-capture "scapcli status 0" "$eng: scapcli -e $eng -w must exit 0"
 	sec $eng-capture | grep -qx 'drops: 0 (buffer full 0, too large 0, probe 0)' && ok ||
