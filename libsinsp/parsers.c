@@ -1,15 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * State updates: the thread, fd, user/group and container tables follow the
- * events. Parameters are found by name through a per-type table, so every
+ * State updates: the event handlers keep the tables of state.c (threads, fds,
+ * users and groups, containers) in step with the events.
+ * Parameters are found by name through a per-type table, so every
  * version of an event is handled alike, and exit events of old captures that
  * lack a parameter take it from the thread's preceding enter event (the way
  * upstream's converter does).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
-#include <grp.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,649 +169,6 @@ static bool pstr(const sinsp_t *s, const struct sinsp_evt *e, enum pname name, c
 	return true;
 }
 
-/* ---- strings ---- */
-static void set_str(char **dst, const char *src, size_t len)
-{
-	char *n = malloc(len + 1);
-	if (!n)
-		return; /* keep the old value rather than lose the thread */
-	memcpy(n, src, len);
-	n[len] = 0;
-	free(*dst);
-	*dst = n;
-}
-
-/* upstream's sinsp_threadinfo::set_exepath: a path the kernel marks as
- * unlinked ("/memfd:x (deleted)", from /proc/PID/exe or the probe) is kept
- * without the mark. */
-static void set_exepath(struct sproc *p, const char *src, size_t len)
-{
-	static const char mark[] = " (deleted)";
-	size_t m = sizeof(mark) - 1;
-	if (len > m && !memcmp(src + len - m, mark, m))
-		len -= m;
-	set_str(&p->exepath, src, len);
-}
-
-static void set_bytes(char **dst, uint32_t *dlen, const char *src, uint32_t len)
-{
-	set_str(dst, src, len);
-	if (*dst)
-		*dlen = len;
-}
-
-/* A cwd as upstream keeps it: always ending with '/' ("" gives "/"). */
-static void set_cwd(struct sproc *p, const char *src, size_t len)
-{
-	char *n = malloc(len + 2);
-	if (!n)
-		return;
-	memcpy(n, src, len);
-	if (!len || n[len - 1] != '/')
-		n[len++] = '/';
-	n[len] = 0;
-	free(p->cwd);
-	p->cwd = n;
-}
-
-/* ---- fds ---- */
-void sinsp_fd_free(struct sinsp_fd *f)
-{
-	if (f) {
-		free(f->name);
-		free(f);
-	}
-}
-
-static void fd_set_name(struct sinsp_fd *f, const char *s, size_t len)
-{
-	if (len + 1 > f->name_cap) {
-		char *n = realloc(f->name, len + 1);
-		if (!n)
-			return;
-		f->name = n;
-		f->name_cap = (uint32_t)len + 1;
-	}
-	memcpy(f->name, s, len);
-	f->name[len] = 0;
-	f->name_len = (uint32_t)len;
-}
-
-static struct sinsp_fd *fd_find(struct sproc *p, int64_t fd)
-{
-	struct sinsp_fd *f = NULL;
-	if (p)
-		HASH_FIND(hh, p->fds, &fd, sizeof(fd), f);
-	return f;
-}
-
-static void fd_remove(struct sproc *p, struct sinsp_fd *f)
-{
-	HASH_DEL(p->fds, f);
-	p->nfds--;
-	sinsp_fd_free(f);
-}
-
-/* A new fd entry (replacing any with the same number); NULL past the cap. */
-static struct sinsp_fd *fd_add(sinsp_t *s, struct sproc *p, int64_t fd, uint8_t type)
-{
-	struct sinsp_fd *f = fd_find(p, fd);
-
-	if (f) {
-		fd_remove(p, f);
-	} else if (p->nfds >= s->opts.max_fds_per_proc) {
-		s->st.n_fds_evicted++;
-		return NULL;
-	}
-	f = calloc(1, sizeof(*f));
-	if (!f)
-		return NULL;
-	f->fd = fd;
-	f->type = type;
-	HASH_ADD(hh, p->fds, fd, sizeof(f->fd), f);
-	p->nfds++;
-	return f;
-}
-
-/* A copy of `from` as fd `newfd` of p; from is never the entry being
- * replaced (dup to the same number is a no-op; fork copies into a new
- * table). */
-static struct sinsp_fd *fd_copy(sinsp_t *s, struct sproc *p, int64_t newfd, const struct sinsp_fd *from)
-{
-	struct sinsp_fd *f = fd_add(s, p, newfd, from->type);
-	if (!f)
-		return NULL;
-	f->ino = from->ino;
-	f->dev = from->dev;
-	f->open_flags = from->open_flags;
-	f->l4proto = from->l4proto;
-	f->iplen = from->iplen;
-	f->role = from->role;
-	f->connected = from->connected;
-	memcpy(f->cip, from->cip, 16);
-	memcpy(f->sip, from->sip, 16);
-	f->cport = from->cport;
-	f->sport = from->sport;
-	if (from->name)
-		fd_set_name(f, from->name, from->name_len);
-	return f;
-}
-
-/* "1.2.3.4:80->5.6.7.8:4000" (upstream's fd.name for IP sockets). */
-static void fd_name_tuple(struct sinsp_fd *f)
-{
-	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN], buf[160];
-	int fam = f->iplen == 4 ? AF_INET : AF_INET6;
-
-	inet_ntop(fam, f->cip, a, sizeof(a));
-	inet_ntop(fam, f->sip, b, sizeof(b));
-	int n = snprintf(buf, sizeof(buf), "%s:%u->%s:%u", a, f->cport, b, f->sport);
-	if (n > 0)
-		fd_set_name(f, buf, (size_t)n);
-}
-
-/* Absolute path from a path relative to dir ("" = unknown dir). */
-static size_t resolve_path(char *out, size_t cap, const char *dir, size_t dlen, const char *path, size_t plen)
-{
-	size_t n = 0;
-
-	if (plen && path[0] == '/') {
-		n = plen < cap - 1 ? plen : cap - 1;
-		memcpy(out, path, n);
-	} else if (dlen) {
-		n = dlen < cap - 1 ? dlen : cap - 1;
-		memcpy(out, dir, n);
-		if (n && out[n - 1] != '/' && n < cap - 1)
-			out[n++] = '/';
-		size_t k = plen < cap - 1 - n ? plen : cap - 1 - n;
-		memcpy(out + n, path, k);
-		n += k;
-	} else {
-		n = plen < cap - 1 ? plen : cap - 1;
-		memcpy(out, path, n);
-	}
-	out[n] = 0;
-	/* normalise "/./" and "/../" and "//" */
-	char *r = out, *w = out;
-	while (*r) {
-		if (r[0] == '/' && r[1] == '/') {
-			r++;
-			continue;
-		}
-		if (r[0] == '/' && r[1] == '.' && (r[2] == '/' || r[2] == 0)) {
-			r += 2;
-			continue;
-		}
-		if (r[0] == '/' && r[1] == '.' && r[2] == '.' && (r[3] == '/' || r[3] == 0) && out[0] == '/') {
-			while (w > out && *--w != '/')
-				;
-			r += 3;
-			continue;
-		}
-		*w++ = *r++;
-	}
-	if (w == out && out[0] == '/')
-		w++;
-	/* a trailing '/' goes, as the kernel and upstream's concatenate_paths do */
-	if (w - out > 1 && w[-1] == '/')
-		w--;
-	*w = 0;
-	return (size_t)(w - out);
-}
-
-size_t sinsp_resolve_path(char *out, size_t cap, const char *dir, size_t dlen, const char *path, size_t plen)
-{
-	return resolve_path(out, cap, dir, dlen, path, plen);
-}
-
-/* ---- threads and processes ---- */
-static void set_comm(struct sinsp_thread *t, const char *s, size_t len)
-{
-	if (len >= sizeof(t->comm))
-		len = sizeof(t->comm) - 1;
-	memcpy(t->comm, s, len);
-	t->comm[len] = 0;
-}
-
-/* Old events have no comm: the kernel's is the exe's base name. */
-static void comm_from_exe(struct sinsp_thread *t, const char *exe)
-{
-	const char *b = strrchr(exe, '/');
-	set_comm(t, b ? b + 1 : exe, strlen(b ? b + 1 : exe));
-}
-
-static struct sproc *proc_new(void)
-{
-	struct sproc *p = calloc(1, sizeof(*p));
-	if (p)
-		p->refs = 1;
-	return p;
-}
-
-void sinsp_proc_unref(sinsp_t *s, struct sproc *p)
-{
-	(void)s;
-	if (!p || --p->refs)
-		return;
-	struct sinsp_fd *f, *tmp;
-	HASH_ITER(hh, p->fds, f, tmp) {
-		HASH_DEL(p->fds, f);
-		sinsp_fd_free(f);
-	}
-	free(p->exe);
-	free(p->exepath);
-	free(p->cwd);
-	free(p->args);
-	free(p->cgroups);
-	free(p->env);
-	free(p);
-}
-
-/* A copy for a new process (fork): strings and fds duplicated. */
-static struct sproc *proc_clone(sinsp_t *s, const struct sproc *from)
-{
-	struct sproc *p = proc_new();
-	if (!p)
-		return NULL;
-	if (from->exe) set_str(&p->exe, from->exe, strlen(from->exe));
-	if (from->exepath) set_str(&p->exepath, from->exepath, strlen(from->exepath));
-	if (from->cwd) set_str(&p->cwd, from->cwd, strlen(from->cwd));
-	if (from->args) set_bytes(&p->args, &p->args_len, from->args, from->args_len);
-	if (from->cgroups) set_bytes(&p->cgroups, &p->cgroups_len, from->cgroups, from->cgroups_len);
-	if (from->env) set_bytes(&p->env, &p->env_len, from->env, from->env_len);
-	p->exe_ino_ctime = from->exe_ino_ctime;
-	p->exe_ino_mtime = from->exe_ino_mtime;
-	p->exe_upper_layer = from->exe_upper_layer;
-	p->exe_lower_layer = from->exe_lower_layer;
-	p->exe_writable = from->exe_writable;
-	p->exe_from_memfd = from->exe_from_memfd;
-	p->pidns_start = from->pidns_start;
-	memcpy(p->container_id, from->container_id, sizeof(p->container_id));
-	p->container_type = from->container_type;
-	p->container_done = from->container_done;
-	const struct sinsp_fd *f, *tmp;
-	HASH_ITER(hh, from->fds, f, tmp)
-		fd_copy(s, p, f->fd, f);
-	return p;
-}
-
-void sinsp_thread_free(sinsp_t *s, struct sinsp_thread *t)
-{
-	if (s->tcache[(uint64_t)t->tid & 255] == t)
-		s->tcache[(uint64_t)t->tid & 255] = NULL;
-	HASH_DEL(s->threads, t);
-	s->nthreads--;
-	sinsp_proc_unref(s, t->p);
-	free(t->enter_buf);
-	free(t);
-}
-
-static void evict(sinsp_t *s)
-{
-	/* drop the least recently seen quarter of the span of last-seen times */
-	uint64_t lo = UINT64_MAX, hi = 0;
-	struct sinsp_thread *t, *tmp;
-	HASH_ITER(hh, s->threads, t, tmp) {
-		if (t->lastseen < lo) lo = t->lastseen;
-		if (t->lastseen > hi) hi = t->lastseen;
-	}
-	uint64_t cut = lo + (hi - lo) / 4;
-	HASH_ITER(hh, s->threads, t, tmp) {
-		if (t->lastseen <= cut && t != s->cur.thread) {
-			sinsp_thread_free(s, t);
-			s->st.n_threads_evicted++;
-		}
-	}
-}
-
-static struct sinsp_thread *thread_new(sinsp_t *s, int64_t tid)
-{
-	if (s->nthreads >= s->opts.max_threads)
-		evict(s);
-	struct sinsp_thread *t = calloc(1, sizeof(*t));
-	if (!t)
-		return NULL;
-	t->tid = t->pid = tid;
-	t->ptid = t->sid = t->vpgid = t->pgid = t->vtid = t->vpid = -1;
-	t->loginuid = UINT32_MAX;
-	t->uid = t->gid = UINT32_MAX;
-	t->enter_type = 0xffff;
-	HASH_ADD(hh, s->threads, tid, sizeof(t->tid), t);
-	s->nthreads++;
-	s->st.n_threads_added++;
-	return t;
-}
-
-struct sinsp_thread *sinsp_get_thread(sinsp_t *s, int64_t tid, bool create)
-{
-	struct sinsp_thread **slot = &s->tcache[(uint64_t)tid & 255], *t = *slot;
-
-	if (t && t->tid == tid)
-		return t;
-	HASH_FIND(hh, s->threads, &tid, sizeof(tid), t);
-	if (t) {
-		*slot = t;
-		return t;
-	}
-	if (!create || tid < 0)
-		return NULL;
-	t = thread_new(s, tid);
-	if (!t)
-		return NULL;
-	t->placeholder = true;
-	t->p = proc_new();
-	if (!t->p) {
-		sinsp_thread_free(s, t);
-		return NULL;
-	}
-	s->st.n_placeholders++;
-	return t;
-}
-
-void sinsp_purge(sinsp_t *s, uint64_t now)
-{
-	struct sinsp_thread *t, *tmp;
-	HASH_ITER(hh, s->threads, t, tmp) {
-		if (t != s->cur.thread && t->lastseen + s->opts.thread_timeout_ns < now && t->lastseen) {
-			sinsp_thread_free(s, t);
-			s->st.n_threads_purged++;
-		}
-	}
-}
-
-void sinsp_clear_state(sinsp_t *s)
-{
-	struct sinsp_thread *t, *tmp;
-	HASH_ITER(hh, s->threads, t, tmp)
-		sinsp_thread_free(s, t);
-	struct suser *u, *utmp;
-	HASH_ITER(hh, s->users, u, utmp) {
-		HASH_DEL(s->users, u);
-		free(u->name); free(u->home); free(u->shell); free(u);
-	}
-	HASH_ITER(hh, s->groups, u, utmp) {
-		HASH_DEL(s->groups, u);
-		free(u->name); free(u);
-	}
-}
-
-/* ---- users, groups ---- */
-static void add_user(struct suser **table, uint32_t id, const char *name, size_t nlen, const char *home,
-		     size_t hlen, const char *shell, size_t slen)
-{
-	struct suser *u;
-	HASH_FIND(hh, *table, &id, sizeof(id), u);
-	if (!u) {
-		u = calloc(1, sizeof(*u));
-		if (!u)
-			return;
-		u->id = id;
-		HASH_ADD(hh, *table, id, sizeof(u->id), u);
-	}
-	/* replayed meta events usually repeat what is known: no reallocation then */
-	if (!u->name || strlen(u->name) != nlen || memcmp(u->name, name, nlen))
-		set_str(&u->name, name ? name : "", name ? nlen : 0);
-	if (home && (!u->home || strlen(u->home) != hlen || memcmp(u->home, home, hlen)))
-		set_str(&u->home, home, hlen);
-	if (shell && (!u->shell || strlen(u->shell) != slen || memcmp(u->shell, shell, slen)))
-		set_str(&u->shell, shell, slen);
-}
-
-const struct suser *sinsp_find_user(const sinsp_t *s, uint32_t uid)
-{
-	struct suser *u;
-	HASH_FIND(hh, s->users, &uid, sizeof(uid), u);
-	return u && !u->unknown ? u : NULL;
-}
-
-const struct suser *sinsp_find_group(const sinsp_t *s, uint32_t gid)
-{
-	struct suser *g;
-	HASH_FIND(hh, s->groups, &gid, sizeof(gid), g);
-	return g && !g->unknown ? g : NULL;
-}
-
-/* The user (group) of a thread, as upstream's usergroup manager finds it:
- * from the tables; for a host thread whose id the stream never listed, from
- * this machine's user database, once (upstream does so for capture files
- * too: their names are the reading machine's); gid 0 is "root" without a
- * lookup. A miss is remembered, so the lookup never repeats. */
-const struct suser *sinsp_lookup_user(sinsp_t *s, const struct sinsp_thread *t, uint32_t id, bool group)
-{
-	struct suser **table = group ? &s->groups : &s->users, *u;
-	HASH_FIND(hh, *table, &id, sizeof(id), u);
-	if (u)
-		return u->unknown ? NULL : u;
-	const struct sproc *p = t ? t->p : NULL;
-	if (id == UINT32_MAX || !p || (p->container_id[0] && strcmp(p->container_id, "host")))
-		return NULL;
-	char buf[4096];
-	const char *name = NULL, *home = NULL, *shell = NULL;
-	if (group) {
-		struct group gr, *res = NULL;
-		if (id == 0)
-			name = "root";
-		else if (getgrgid_r(id, &gr, buf, sizeof(buf), &res) == 0 && res)
-			name = res->gr_name;
-	} else {
-		struct passwd pw, *res = NULL;
-		if (getpwuid_r(id, &pw, buf, sizeof(buf), &res) == 0 && res) {
-			name = res->pw_name;
-			home = res->pw_dir;
-			shell = res->pw_shell;
-		}
-	}
-	if (name) {
-		add_user(table, id, name, strlen(name), home, home ? strlen(home) : 0, shell, shell ? strlen(shell) : 0);
-	} else {
-		add_user(table, id, NULL, 0, NULL, 0, NULL, 0);
-		HASH_FIND(hh, *table, &id, sizeof(id), u);
-		if (u)
-			u->unknown = true;
-		return NULL;
-	}
-	HASH_FIND(hh, *table, &id, sizeof(id), u);
-	return u;
-}
-
-/* ---- containers ---- */
-void sinsp_resolve_container(sinsp_t *s, struct sproc *p)
-{
-	if (p->container_done)
-		return;
-	int type = 0;
-	char id[SINSP_CONTAINER_ID_MAX], full[SINSP_CONTAINER_ID_MAX];
-	p->container_done = true;
-	if (!p->cgroups || sinsp_container_match_cgroups(p->cgroups, p->cgroups_len, id, sizeof(id), full,
-							 sizeof(full), &type) != 1) {
-		snprintf(p->container_id, sizeof(p->container_id), "host");
-		return;
-	}
-	memcpy(p->container_id, id, sizeof(p->container_id)); /* both SINSP_CONTAINER_ID_MAX */
-	p->container_type = (uint8_t)type;
-	sinsp_ctr_mgr_seen(s, p->container_id, full, type, s->last_ts);
-}
-
-/* ---- the capture's metadata ---- */
-static void fill_unspecified_addr(const sinsp_t *s, struct sinsp_fd *f);
-
-void sinsp_load_metadata(sinsp_t *s)
-{
-	scap_t *h = s->h;
-
-	for (size_t i = 0; i < scap_user_count(h); i++) {
-		const scap_user_t *u = scap_user_at(h, i);
-		const char *n = scap_user_name(u), *hd = scap_user_homedir(u), *sh = scap_user_shell(u);
-		add_user(&s->users, scap_user_uid(u), n, strlen(n), hd, strlen(hd), sh, strlen(sh));
-	}
-	for (size_t i = 0; i < scap_group_count(h); i++) {
-		const scap_group_t *g = scap_group_at(h, i);
-		const char *n = scap_group_name(g);
-		add_user(&s->groups, scap_group_gid(g), n, strlen(n), NULL, 0, NULL, 0);
-	}
-	/* threads: main threads first, so other threads can share their process */
-	for (int pass = 0; pass < 2; pass++) {
-		for (size_t i = 0; i < scap_proc_count(h); i++) {
-			const scap_tinfo_t *ti = scap_proc_at(h, i);
-			int64_t tid = scap_tinfo_int(ti, SCAP_TI_TID), pid = scap_tinfo_int(ti, SCAP_TI_PID);
-			if ((pass == 0) != (tid == pid))
-				continue;
-			struct sinsp_thread *t = sinsp_get_thread(s, tid, false);
-			if (!t && !(t = thread_new(s, tid)))
-				continue;
-			t->pid = pid;
-			t->ptid = scap_tinfo_int(ti, SCAP_TI_PTID);
-			t->sid = scap_tinfo_int(ti, SCAP_TI_SID);
-			t->vpgid = scap_tinfo_int(ti, SCAP_TI_VPGID);
-			t->pgid = scap_tinfo_int(ti, SCAP_TI_PGID);
-			t->vtid = scap_tinfo_int(ti, SCAP_TI_VTID);
-			t->vpid = scap_tinfo_int(ti, SCAP_TI_VPID);
-			t->uid = (uint32_t)scap_tinfo_int(ti, SCAP_TI_UID);
-			t->gid = (uint32_t)scap_tinfo_int(ti, SCAP_TI_GID);
-			t->loginuid = (uint32_t)scap_tinfo_int(ti, SCAP_TI_LOGINUID);
-			t->tty = (uint32_t)scap_tinfo_int(ti, SCAP_TI_TTY);
-			t->cap_inh = (uint64_t)scap_tinfo_int(ti, SCAP_TI_CAP_INHERITABLE);
-			t->cap_perm = (uint64_t)scap_tinfo_int(ti, SCAP_TI_CAP_PERMITTED);
-			t->cap_eff = (uint64_t)scap_tinfo_int(ti, SCAP_TI_CAP_EFFECTIVE);
-			/* resource figures of the capture's process table (upstream's
-			 * threadinfo init from scap_threadinfo): proc.fdlimit, proc.vm*, thread.pf* */
-			t->fdlimit = scap_tinfo_int(ti, SCAP_TI_FDLIMIT);
-			t->res_known = true;
-			t->pfmajor = (uint64_t)scap_tinfo_int(ti, SCAP_TI_PFMAJOR);
-			t->pfminor = (uint64_t)scap_tinfo_int(ti, SCAP_TI_PFMINOR);
-			t->vmsize_kb = (uint32_t)scap_tinfo_int(ti, SCAP_TI_VMSIZE_KB);
-			t->vmrss_kb = (uint32_t)scap_tinfo_int(ti, SCAP_TI_VMRSS_KB);
-			t->vmswap_kb = (uint32_t)scap_tinfo_int(ti, SCAP_TI_VMSWAP_KB);
-			size_t len;
-			const char *v = scap_tinfo_str(ti, SCAP_TI_COMM, &len);
-			set_comm(t, v, len);
-			struct sinsp_thread *main = tid != pid ? sinsp_get_thread(s, pid, false) : NULL;
-			if (main && main->p && !t->p) {
-				t->p = main->p;
-				t->p->refs++;
-				continue;
-			}
-			if (!t->p && !(t->p = proc_new()))
-				continue;
-			struct sproc *p = t->p;
-			v = scap_tinfo_str(ti, SCAP_TI_EXE, &len); set_str(&p->exe, v, len);
-			v = scap_tinfo_str(ti, SCAP_TI_EXEPATH, &len); set_exepath(p, v, len);
-			v = scap_tinfo_str(ti, SCAP_TI_CWD, &len);
-			if (len)
-				set_cwd(p, v, len);
-			v = scap_tinfo_str(ti, SCAP_TI_ARGS, &len); set_bytes(&p->args, &p->args_len, v, (uint32_t)len);
-			v = scap_tinfo_str(ti, SCAP_TI_CGROUPS, &len);
-			set_bytes(&p->cgroups, &p->cgroups_len, v, (uint32_t)len);
-			v = scap_tinfo_str(ti, SCAP_TI_ENV, &len);
-			set_bytes(&p->env, &p->env_len, v, (uint32_t)len);
-			p->exe_ino_ctime = (uint64_t)scap_tinfo_int(ti, SCAP_TI_EXE_INO_CTIME);
-			p->exe_ino_mtime = (uint64_t)scap_tinfo_int(ti, SCAP_TI_EXE_INO_MTIME);
-			p->exe_upper_layer = scap_tinfo_int(ti, SCAP_TI_EXE_UPPER_LAYER) != 0;
-			p->exe_lower_layer = scap_tinfo_int(ti, SCAP_TI_EXE_LOWER_LAYER) != 0;
-			p->exe_writable = scap_tinfo_int(ti, SCAP_TI_EXE_WRITABLE) != 0;
-			p->exe_from_memfd = scap_tinfo_int(ti, SCAP_TI_EXE_FROM_MEMFD) != 0;
-			p->pidns_start = (uint64_t)scap_tinfo_int(ti, SCAP_TI_PIDNS_INIT_START_TS);
-		}
-	}
-	/* fds */
-	for (size_t i = 0; i < scap_fd_count(h); i++) {
-		const scap_fdinfo_t *fi = scap_fd_at(h, i);
-		struct sinsp_thread *t = sinsp_get_thread(s, scap_fdinfo_int(fi, SCAP_FDI_TID), false);
-		if (!t || !t->p)
-			continue;
-		uint8_t type = (uint8_t)scap_fdinfo_int(fi, SCAP_FDI_TYPE);
-		if (type == SCAP_FD_FILE_V2)
-			type = SCAP_FD_FILE;
-		struct sinsp_fd *f = fd_add(s, t->p, scap_fdinfo_int(fi, SCAP_FDI_FD), type);
-		if (!f)
-			continue;
-		f->ino = (uint64_t)scap_fdinfo_int(fi, SCAP_FDI_INO);
-		f->open_flags = (uint32_t)scap_fdinfo_int(fi, SCAP_FDI_OPEN_FLAGS);
-		size_t len;
-		const void *b = scap_fdinfo_bytes(fi, SCAP_FDI_NAME, &len);
-		if (b)
-			fd_set_name(f, b, len);
-		if (type == SCAP_FD_IPV4_SOCK || type == SCAP_FD_IPV6_SOCK) {
-			f->iplen = type == SCAP_FD_IPV4_SOCK ? 4 : 16;
-			memcpy(f->cip, scap_fdinfo_bytes(fi, SCAP_FDI_SIP, NULL), f->iplen);
-			memcpy(f->sip, scap_fdinfo_bytes(fi, SCAP_FDI_DIP, NULL), f->iplen);
-			f->cport = (uint16_t)scap_fdinfo_int(fi, SCAP_FDI_SPORT);
-			f->sport = (uint16_t)scap_fdinfo_int(fi, SCAP_FDI_DPORT);
-			f->l4proto = (uint8_t)scap_fdinfo_int(fi, SCAP_FDI_L4PROTO);
-			/* upstream (add_fd_from_scap) gives a connected socket of the
-			 * table no role: its addresses show only in fd.name */
-			f->role = ROLE_NONE;
-			if (f->iplen == 4)
-				fill_unspecified_addr(s, f); /* upstream: IPv4 ones only */
-			fd_name_tuple(f);
-		} else if (type == SCAP_FD_IPV4_SERVSOCK || type == SCAP_FD_IPV6_SERVSOCK) {
-			char a[INET6_ADDRSTRLEN], buf[80];
-			f->iplen = type == SCAP_FD_IPV4_SERVSOCK ? 4 : 16;
-			f->type = f->iplen == 4 ? SCAP_FD_IPV4_SOCK : SCAP_FD_IPV6_SOCK;
-			memcpy(f->sip, scap_fdinfo_bytes(fi, SCAP_FDI_SIP, NULL), f->iplen);
-			f->sport = (uint16_t)scap_fdinfo_int(fi, SCAP_FDI_SPORT);
-			f->l4proto = (uint8_t)scap_fdinfo_int(fi, SCAP_FDI_L4PROTO);
-			f->role = ROLE_SERVER;
-			inet_ntop(f->iplen == 4 ? AF_INET : AF_INET6, f->sip, a, sizeof(a));
-			int n = snprintf(buf, sizeof(buf), "%s:%u", a, f->sport);
-			fd_set_name(f, buf, (size_t)n);
-		}
-	}
-}
-
-/* ---- a live system's state (proc_scan.c reads it) ---- */
-struct sproc *sinsp_add_scanned_thread(sinsp_t *s, const struct sinsp_scanned *st)
-{
-	struct sinsp_thread *t = sinsp_get_thread(s, st->tid, false);
-	if (!t && !(t = thread_new(s, st->tid)))
-		return NULL;
-	t->pid = st->pid;
-	t->ptid = st->ptid;
-	t->sid = st->sid;
-	t->uid = st->uid;
-	t->gid = st->gid;
-	t->loginuid = st->loginuid;
-	t->tty = st->tty;
-	t->cap_inh = st->cap_inh;
-	t->cap_perm = st->cap_perm;
-	t->cap_eff = st->cap_eff;
-	set_comm(t, st->comm, strlen(st->comm));
-	struct sinsp_thread *main = st->tid != st->pid ? sinsp_get_thread(s, st->pid, false) : NULL;
-	if (main && main->p && !t->p) {
-		t->p = main->p;
-		t->p->refs++;
-		return NULL;
-	}
-	if (!t->p && !(t->p = proc_new()))
-		return NULL;
-	return t->p;
-}
-
-void sinsp_set_proc_str(struct sproc *p, char which, const char *str, size_t len)
-{
-	switch (which) {
-	case 'e': set_str(&p->exe, str, len); break;
-	case 'P': set_exepath(p, str, len); break;
-	case 'c': set_cwd(p, str, len); break;
-	case 'a': set_bytes(&p->args, &p->args_len, str, (uint32_t)len); break;
-	case 'g': set_bytes(&p->cgroups, &p->cgroups_len, str, (uint32_t)len); p->container_done = false; break;
-	default: break;
-	}
-}
-
-void sinsp_add_scanned_fd(sinsp_t *s, struct sproc *p, int64_t fd, uint8_t type, const char *name, size_t len)
-{
-	struct sinsp_fd *f = fd_add(s, p, fd, type);
-	if (f)
-		fd_set_name(f, name, len);
-}
-
-void sinsp_add_user(sinsp_t *s, bool group, uint32_t id, const char *name, const char *home, const char *shell)
-{
-	add_user(group ? &s->groups : &s->users, id, name, name ? strlen(name) : 0, home, home ? strlen(home) : 0,
-		 shell, shell ? strlen(shell) : 0);
-}
-
 /* ---- per-event handlers ---- */
 static int64_t result(const sinsp_t *s, const struct sinsp_evt *e)
 {
@@ -842,7 +198,7 @@ static void on_clone(sinsp_t *s, struct sinsp_evt *e)
 	}
 	/* create the child before looking the parent up: a new thread may evict
 	 * others (never the event's own thread) */
-	if (!child && !(child = thread_new(s, ctid)))
+	if (!child && !(child = sinsp_thread_new(s, ctid)))
 		return;
 	parent = e->thread;
 	if (res == 0) {
@@ -886,28 +242,26 @@ static void on_clone(sinsp_t *s, struct sinsp_evt *e)
 		child->p = leader->p;
 		child->p->refs++;
 	} else if (parent && parent->p && !(flags & PPM_CL_CLONE_THREAD)) {
-		child->p = proc_clone(s, parent->p);
+		child->p = sinsp_proc_clone(s, parent->p);
 	}
-	if (!child->p && !(child->p = proc_new()))
+	if (!child->p && !(child->p = sinsp_proc_new()))
 		return;
 	struct sproc *p = child->p;
 	const char *str;
 	uint32_t len;
-	if (pstr(s, e, PN_EXE, &str, &len)) set_str(&p->exe, str, len);
+	if (pstr(s, e, PN_EXE, &str, &len)) sinsp_set_str(&p->exe, str, len);
 	if (pstr(s, e, PN_COMM, &str, &len))
-		set_comm(child, str, len);
+		sinsp_set_comm(child, str, len);
 	else if (parent && parent->comm[0])
 		memcpy(child->comm, parent->comm, sizeof(child->comm));
 	else if (p->exe)
-		comm_from_exe(child, p->exe);
+		sinsp_comm_from_exe(child, p->exe);
 	/* the cwd is the parent's (copied above): upstream ignores the event's */
 	struct pv a = param(s, e, PN_ARGS);
-	if (a.len) set_bytes(&p->args, &p->args_len, (const char *)a.p, a.len);
+	if (a.len) sinsp_set_bytes(&p->args, &p->args_len, (const char *)a.p, a.len);
 	struct pv cg = param(s, e, PN_CGROUPS);
-	if (cg.len) {
-		set_bytes(&p->cgroups, &p->cgroups_len, (const char *)cg.p, cg.len);
-		p->container_done = false;
-	}
+	if (cg.len)
+		sinsp_set_cgroups(p, (const char *)cg.p, cg.len);
 	/* upstream: a child in a pid namespace of its own: the event's start of
 	 * the namespace's init (monotonic) plus the boot time; any other: the
 	 * boot time (0 when the stream gives none: no value) */
@@ -955,7 +309,7 @@ static void on_execve(sinsp_t *s, struct sinsp_evt *e)
 	struct sinsp_thread *t = e->thread;
 	if (!t || result(s, e) != 0 || !(scap_evt_type(e->evt) & 1) /* enter */)
 		return;
-	if (!t->p && !(t->p = proc_new()))
+	if (!t->p && !(t->p = sinsp_proc_new()))
 		return;
 	struct sproc *p = t->p;
 	const char *str;
@@ -967,31 +321,29 @@ static void on_execve(sinsp_t *s, struct sinsp_evt *e)
 	struct sinsp_fd *f, *ftmp;
 	HASH_ITER(hh, p->fds, f, ftmp)
 		if (f->open_flags & PPM_O_CLOEXEC)
-			fd_remove(p, f);
-	if (pstr(s, e, PN_EXE, &str, &len)) set_str(&p->exe, str, len);
+			sinsp_fd_remove(p, f);
+	if (pstr(s, e, PN_EXE, &str, &len)) sinsp_set_str(&p->exe, str, len);
 	if (pstr(s, e, PN_COMM, &str, &len))
-		set_comm(t, str, len);
+		sinsp_set_comm(t, str, len);
 	else if (p->exe)
-		comm_from_exe(t, p->exe);
-	if (pstr(s, e, PN_TRUSTED_EXEPATH, &str, &len)) set_exepath(p, str, len);
+		sinsp_comm_from_exe(t, p->exe);
+	if (pstr(s, e, PN_TRUSTED_EXEPATH, &str, &len)) sinsp_set_exepath(p, str, len);
 	else if (pstr(s, e, PN_FILENAME, &str, &len) || pstr(s, e, PN_PATHNAME, &str, &len)) {
 		char abs[4096];
-		size_t n = resolve_path(abs, sizeof(abs), p->cwd ? p->cwd : "", p->cwd ? strlen(p->cwd) : 0, str, len);
-		set_exepath(p, abs, n);
+		size_t n = sinsp_resolve_path(abs, sizeof(abs), p->cwd ? p->cwd : "", p->cwd ? strlen(p->cwd) : 0, str, len);
+		sinsp_set_exepath(p, abs, n);
 	} else if (p->exe && p->exe[0] == '/') {
-		set_str(&p->exepath, p->exe, strlen(p->exe));
+		sinsp_set_str(&p->exepath, p->exe, strlen(p->exe));
 	}
 	/* execve does not change the cwd (upstream ignores the event's) */
 	struct pv a = param(s, e, PN_ARGS);
-	set_bytes(&p->args, &p->args_len, a.len ? (const char *)a.p : "", a.len);
+	sinsp_set_bytes(&p->args, &p->args_len, a.len ? (const char *)a.p : "", a.len);
 	struct pv cg = param(s, e, PN_CGROUPS);
-	if (cg.len) {
-		set_bytes(&p->cgroups, &p->cgroups_len, (const char *)cg.p, cg.len);
-		p->container_done = false;
-	}
+	if (cg.len)
+		sinsp_set_cgroups(p, (const char *)cg.p, cg.len);
 	struct pv env = param(s, e, PN_ENV);
 	if (env.len)
-		set_bytes(&p->env, &p->env_len, (const char *)env.p, env.len);
+		sinsp_set_bytes(&p->env, &p->env_len, (const char *)env.p, env.len);
 	int64_t c1, c2, c3;
 	if (pint(s, e, PN_CAP_INH, &c1) && pint(s, e, PN_CAP_PERM, &c2) && pint(s, e, PN_CAP_EFF, &c3)) {
 		t->cap_inh = (uint64_t)c1;
@@ -1067,12 +419,12 @@ static void on_open(sinsp_t *s, struct sinsp_evt *e)
 	size_t dlen = strlen(dir);
 	int64_t dirfd;
 	if (pint(s, e, PN_DIRFD, &dirfd) && dirfd != -100) {
-		struct sinsp_fd *df = fd_find(p, dirfd);
+		struct sinsp_fd *df = sinsp_fd_find(p, dirfd);
 		dir = df && df->name ? df->name : "";
 		dlen = df ? df->name_len : 0;
 	}
 	char abs[4096] = "";
-	size_t n = have_name ? resolve_path(abs, sizeof(abs), dir, dlen, name, nlen) : 0; /* unknown: "" */
+	size_t n = have_name ? sinsp_resolve_path(abs, sizeof(abs), dir, dlen, name, nlen) : 0; /* unknown: "" */
 	if (fd < 0) {
 		/* failed: no fd, but fd.name is the path it tried */
 		memcpy(s->evt_name, abs, n + 1);
@@ -1080,7 +432,7 @@ static void on_open(sinsp_t *s, struct sinsp_evt *e)
 		e->evt_name_len = (uint32_t)n;
 		return;
 	}
-	struct sinsp_fd *f = fd_add(s, p, fd, (flags & PPM_O_DIRECTORY) ? SCAP_FD_DIRECTORY : SCAP_FD_FILE);
+	struct sinsp_fd *f = sinsp_fd_add(s, p, fd, (flags & PPM_O_DIRECTORY) ? SCAP_FD_DIRECTORY : SCAP_FD_FILE);
 	if (!f)
 		return;
 	f->open_flags = flags;
@@ -1090,7 +442,7 @@ static void on_open(sinsp_t *s, struct sinsp_evt *e)
 	uint32_t dev = 0;
 	pu32(s, e, PN_DEV, &dev);
 	f->dev = dev; /* fd.dev */
-	fd_set_name(f, abs, n);
+	sinsp_fd_set_name(f, abs, n);
 	e->fd = f;
 	e->fdnum = fd;
 	e->fd_name_changed = n > 0; /* upstream: a new fd's name was "" */
@@ -1102,10 +454,10 @@ static void new_typed_fd(sinsp_t *s, struct sinsp_evt *e, uint8_t type, const ch
 	int64_t fd = result(s, e);
 	if (!p || fd < 0 || !(scap_evt_type(e->evt) & 1) /* enter */)
 		return;
-	struct sinsp_fd *f = fd_add(s, p, fd, type);
+	struct sinsp_fd *f = sinsp_fd_add(s, p, fd, type);
 	if (!f)
 		return;
-	fd_set_name(f, name, strlen(name));
+	sinsp_fd_set_name(f, name, strlen(name));
 	e->fd = f;
 	e->fdnum = fd;
 	e->fd_name_changed = name[0] != 0; /* a memfd's */
@@ -1148,7 +500,7 @@ static void apply_tuple(struct sinsp_fd *f, const uint8_t *t, uint32_t len, bool
 	} else if (len >= 17 && t[0] == PPM_AF_UNIX) {
 		f->type = SCAP_FD_UNIX_SOCK;
 		size_t n = strnlen((const char *)t + 17, len - 17);
-		fd_set_name(f, (const char *)t + 17, n);
+		sinsp_fd_set_name(f, (const char *)t + 17, n);
 		return;
 	} else {
 		return;
@@ -1156,17 +508,17 @@ static void apply_tuple(struct sinsp_fd *f, const uint8_t *t, uint32_t len, bool
 	f->role = accept_side ? ROLE_SERVER : ROLE_CLIENT;
 	if (!f->l4proto)
 		f->l4proto = 2; /* tcp unless socket() said otherwise */
-	fd_name_tuple(f);
+	sinsp_fd_name_tuple(f);
 }
 
-/* fd_name_tuple, noting that the event changed the fd's name. */
+/* sinsp_fd_name_tuple, noting that the event changed the fd's name. */
 static void retuple_name(struct sinsp_evt *e, struct sinsp_fd *f)
 {
 	char old[128];
 	size_t olen = f->name_len < sizeof(old) ? f->name_len : sizeof(old);
 	if (olen)
 		memcpy(old, f->name, olen);
-	fd_name_tuple(f);
+	sinsp_fd_name_tuple(f);
 	e->fd_name_changed = f->name_len != olen || (olen && memcmp(old, f->name, olen));
 }
 
@@ -1190,13 +542,13 @@ static void on_connect(sinsp_t *s, struct sinsp_evt *e)
 		return;
 	if (res < 0 && res != -115 /* EINPROGRESS */)
 		return;
-	struct sinsp_fd *f = fd_find(p, fd);
+	struct sinsp_fd *f = sinsp_fd_find(p, fd);
 	if (f)
 		f->connected = 1;
 	struct pv t = param(s, e, PN_TUPLE);
 	if (!t.len)
 		return;
-	if (!f && !(f = fd_add(s, p, fd, SCAP_FD_IPV4_SOCK)))
+	if (!f && !(f = sinsp_fd_add(s, p, fd, SCAP_FD_IPV4_SOCK)))
 		return;
 	f->connected = 1;
 	retuple(e, f, t.p, t.len, false);
@@ -1210,7 +562,7 @@ static void on_accept(sinsp_t *s, struct sinsp_evt *e)
 	int64_t fd = result(s, e);
 	if (!p || fd < 0 || !(scap_evt_type(e->evt) & 1) /* enter */)
 		return;
-	struct sinsp_fd *f = fd_add(s, p, fd, SCAP_FD_IPV4_SOCK);
+	struct sinsp_fd *f = sinsp_fd_add(s, p, fd, SCAP_FD_IPV4_SOCK);
 	if (!f)
 		return;
 	f->connected = 1;
@@ -1269,7 +621,7 @@ static bool infer_local_addr(const sinsp_t *s, const uint8_t *dst, uint8_t iplen
  * address is unspecified (a socket sending before it is bound): that
  * address becomes the local interface address inferred from the other.
  * cip/cport are upstream's source end, sip/sport its destination. */
-static void fill_unspecified_addr(const sinsp_t *s, struct sinsp_fd *f)
+void sinsp_fill_unspecified_addr(const sinsp_t *s, struct sinsp_fd *f)
 {
 	static const uint8_t zero[16];
 	bool c0 = !memcmp(f->cip, zero, f->iplen), s0 = !memcmp(f->sip, zero, f->iplen);
@@ -1327,7 +679,7 @@ static void on_send(sinsp_t *s, struct sinsp_evt *e)
 	pint(s, e, PN_RES, &res);
 	if (!p || fd < 0 || res < 0 || !(scap_evt_type(e->evt) & 1) /* enter */)
 		return;
-	struct sinsp_fd *f = fd_find(p, fd);
+	struct sinsp_fd *f = sinsp_fd_find(p, fd);
 	if (!f || (f->name_len && f->l4proto == 2 /* tcp */))
 		return;
 	struct pv t = param(s, e, PN_TUPLE);
@@ -1336,7 +688,7 @@ static void on_send(sinsp_t *s, struct sinsp_evt *e)
 	if (t.p[0] == PPM_AF_UNIX) {
 		if (t.len > 17) {
 			f->type = SCAP_FD_UNIX_SOCK;
-			fd_set_name(f, (const char *)t.p + 17, strnlen((const char *)t.p + 17, t.len - 17));
+			sinsp_fd_set_name(f, (const char *)t.p + 17, strnlen((const char *)t.p + 17, t.len - 17));
 		}
 		return;
 	}
@@ -1383,7 +735,7 @@ static void on_send(sinsp_t *s, struct sinsp_evt *e)
 		return;
 	if (!f->l4proto)
 		f->l4proto = 3; /* udp */
-	fill_unspecified_addr(s, f);
+	sinsp_fill_unspecified_addr(s, f);
 	if (f->role == ROLE_NONE) {
 		f->role = ROLE_CLIENT;
 	} else if (f->role == ROLE_SERVER) {
@@ -1407,7 +759,7 @@ static void on_bind(sinsp_t *s, struct sinsp_evt *e)
 	pint(s, e, PN_RES, &res);
 	if (!p || fd < 0 || res != 0)
 		return;
-	struct sinsp_fd *f = fd_find(p, fd);
+	struct sinsp_fd *f = sinsp_fd_find(p, fd);
 	struct pv a = param(s, e, PN_ADDR);
 	if (!f || !a.len)
 		return;
@@ -1424,7 +776,7 @@ static void on_bind(sinsp_t *s, struct sinsp_evt *e)
 		memcpy(bip, a.p + 1, 16);
 		memcpy(&bport, a.p + 17, 2);
 	} else if (a.p[0] == PPM_AF_UNIX) {
-		fd_set_name(f, (const char *)a.p + 1, strnlen((const char *)a.p + 1, a.len - 1));
+		sinsp_fd_set_name(f, (const char *)a.p + 1, strnlen((const char *)a.p + 1, a.len - 1));
 		return;
 	} else {
 		return;
@@ -1441,7 +793,7 @@ static void on_bind(sinsp_t *s, struct sinsp_evt *e)
 	}
 	inet_ntop(blen == 4 ? AF_INET : AF_INET6, bip, ip, sizeof(ip));
 	int n = snprintf(buf, sizeof(buf), "%s:%u", ip, bport);
-	fd_set_name(f, buf, (size_t)n);
+	sinsp_fd_set_name(f, buf, (size_t)n);
 	e->fd_name_changed = true;
 }
 
@@ -1465,7 +817,7 @@ static void on_dup(sinsp_t *s, struct sinsp_evt *e, bool fcntl)
 		if (!strcmp(name, "F_SETFD")) {
 			/* upstream: close-on-exec as arg's FD_CLOEXEC (1) says */
 			int64_t arg = 0;
-			struct sinsp_fd *f = res >= 0 && pint(s, e, PN_ARG, &arg) ? fd_find(p, evt_fd_param(s, e)) : NULL;
+			struct sinsp_fd *f = res >= 0 && pint(s, e, PN_ARG, &arg) ? sinsp_fd_find(p, evt_fd_param(s, e)) : NULL;
 			if (f)
 				f->open_flags = (arg & 1) ? f->open_flags | PPM_O_CLOEXEC : f->open_flags & ~PPM_O_CLOEXEC;
 			return;
@@ -1480,13 +832,13 @@ static void on_dup(sinsp_t *s, struct sinsp_evt *e, bool fcntl)
 	/* upstream: the event is about the copy (its fd number too); about the
 	 * source when the call failed; about the source's number alone when the
 	 * source is unknown */
-	struct sinsp_fd *from = fd_find(p, oldfd);
+	struct sinsp_fd *from = sinsp_fd_find(p, oldfd);
 	e->fdnum = from && res >= 0 ? res : oldfd;
 	if (!from || res < 0 || res == oldfd) {
 		e->fd = from;
 		return;
 	}
-	e->fd = fd_copy(s, p, res, from);
+	e->fd = sinsp_fd_copy(s, p, res, from);
 	if (e->fd) {
 		/* the copy is close-on-exec only when asked: dup3's O_CLOEXEC,
 		 * fcntl's F_DUPFD_CLOEXEC (upstream) */
@@ -1519,12 +871,12 @@ static void on_pipe(sinsp_t *s, struct sinsp_evt *e, bool pair)
 	}
 	for (int k = 0; k < 2; k++) {
 		int64_t fd = k ? fd2 : fd1;
-		struct sinsp_fd *f = fd_add(s, p, fd, pair ? SCAP_FD_UNIX_SOCK : SCAP_FD_FIFO);
+		struct sinsp_fd *f = sinsp_fd_add(s, p, fd, pair ? SCAP_FD_UNIX_SOCK : SCAP_FD_FIFO);
 		if (!f)
 			continue;
 		f->ino = (uint64_t)ino;
 		f->open_flags = flags;
-		fd_set_name(f, "", 0);
+		sinsp_fd_set_name(f, "", 0);
 		if (k == (pair ? 0 : 1)) {
 			e->fd = f;
 			e->fdnum = fd;
@@ -1539,7 +891,7 @@ static void on_close(sinsp_t *s, struct sinsp_evt *e)
 	pint(s, e, PN_RES, &res);
 	if (!p || fd < 0 || res != 0 || !(scap_evt_type(e->evt) & 1) /* enter */)
 		return;
-	struct sinsp_fd *f = fd_find(p, fd);
+	struct sinsp_fd *f = sinsp_fd_find(p, fd);
 	if (!f)
 		return;
 	/* removed after the event, so that the close event still shows it */
@@ -1558,9 +910,9 @@ static void on_chdir(sinsp_t *s, struct sinsp_evt *e, bool by_fd)
 	if (!p || res != 0 || !(scap_evt_type(e->evt) & 1) /* enter */)
 		return;
 	if (by_fd) {
-		struct sinsp_fd *f = fd_find(p, evt_fd_param(s, e));
+		struct sinsp_fd *f = sinsp_fd_find(p, evt_fd_param(s, e));
 		if (f && f->name)
-			set_cwd(p, f->name, f->name_len);
+			sinsp_set_cwd(p, f->name, f->name_len);
 		return;
 	}
 	const char *path;
@@ -1568,8 +920,8 @@ static void on_chdir(sinsp_t *s, struct sinsp_evt *e, bool by_fd)
 	if (!pstr(s, e, PN_PATH, &path, &len))
 		return;
 	char abs[4096];
-	size_t n = resolve_path(abs, sizeof(abs), p->cwd ? p->cwd : "", p->cwd ? strlen(p->cwd) : 0, path, len);
-	set_cwd(p, abs, n);
+	size_t n = sinsp_resolve_path(abs, sizeof(abs), p->cwd ? p->cwd : "", p->cwd ? strlen(p->cwd) : 0, path, len);
+	sinsp_set_cwd(p, abs, n);
 }
 
 static void on_container(sinsp_t *s, struct sinsp_evt *e)
@@ -1604,12 +956,12 @@ static void on_user(sinsp_t *s, struct sinsp_evt *e, bool group)
 	if (!pu32(s, e, group ? PN_GID : PN_UID, &id) || !pstr(s, e, PN_NAME, &name, &nlen))
 		return;
 	if (group) {
-		add_user(&s->groups, id, name, nlen, NULL, 0, NULL, 0);
+		sinsp_add_user_entry(&s->groups, id, name, nlen, NULL, 0, NULL, 0);
 		return;
 	}
 	if (!pstr(s, e, PN_HOME, &home, &hlen)) { home = ""; hlen = 0; }
 	if (!pstr(s, e, PN_SHELL, &shell, &slen)) { shell = ""; slen = 0; }
-	add_user(&s->users, id, name, nlen, home, hlen, shell, slen);
+	sinsp_add_user_entry(&s->users, id, name, nlen, home, hlen, shell, slen);
 }
 
 /* Keep an enter event's parameters for its exit (old captures). */
@@ -1666,7 +1018,7 @@ static void event_fd(sinsp_t *s, struct sinsp_evt *e)
 	if (fd < 0)
 		return;
 	e->fdnum = fd;
-	e->fd = fd_find(e->thread->p, fd);
+	e->fd = sinsp_fd_find(e->thread->p, fd);
 }
 
 int sinsp_parse_event(sinsp_t *s, struct sinsp_evt *e)
@@ -1741,7 +1093,7 @@ int sinsp_parse_event(sinsp_t *s, struct sinsp_evt *e)
 		pint(s, e, PN_RES, &res);
 		pint(s, e, PN_OPTION, &opt);
 		if (e->thread && exit && res == 0 && opt == PR_SET_NAME && pstr(s, e, PN_ARG2_STR, &name, &len))
-			set_comm(e->thread, name, len);
+			sinsp_set_comm(e->thread, name, len);
 		break;
 	}
 	case H_OPEN: on_open(s, e); break;

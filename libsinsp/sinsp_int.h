@@ -173,6 +173,28 @@ void sinsp_add_user(sinsp_t *s, bool group, uint32_t id, const char *name, const
 /* parsers.c */
 int sinsp_parse_event(sinsp_t *s, struct sinsp_evt *e);
 int sinsp_build_tables(sinsp_t *s);
+/* an unspecified local address (0.0.0.0, ::) of f from the interfaces */
+void sinsp_fill_unspecified_addr(const sinsp_t *s, struct sinsp_fd *f);
+
+/* state.c: the records of the tables (strings are copied; NULL/0: unset) */
+void sinsp_set_str(char **dst, const char *src, size_t len);
+void sinsp_set_exepath(struct sproc *p, const char *src, size_t len);
+void sinsp_set_bytes(char **dst, uint32_t *dlen, const char *src, uint32_t len);
+void sinsp_set_cwd(struct sproc *p, const char *src, size_t len);
+void sinsp_set_cgroups(struct sproc *p, const char *src, uint32_t len);
+void sinsp_set_comm(struct sinsp_thread *t, const char *s, size_t len);
+void sinsp_comm_from_exe(struct sinsp_thread *t, const char *exe);
+void sinsp_fd_set_name(struct sinsp_fd *f, const char *s, size_t len);
+void sinsp_fd_name_tuple(struct sinsp_fd *f);
+struct sinsp_fd *sinsp_fd_find(struct sproc *p, int64_t fd);
+struct sinsp_fd *sinsp_fd_add(sinsp_t *s, struct sproc *p, int64_t fd, uint8_t type);
+struct sinsp_fd *sinsp_fd_copy(sinsp_t *s, struct sproc *p, int64_t newfd, const struct sinsp_fd *from);
+void sinsp_fd_remove(struct sproc *p, struct sinsp_fd *f);
+struct sproc *sinsp_proc_new(void);
+struct sproc *sinsp_proc_clone(sinsp_t *s, const struct sproc *from);
+struct sinsp_thread *sinsp_thread_new(sinsp_t *s, int64_t tid);
+void sinsp_add_user_entry(struct suser **table, uint32_t id, const char *name, size_t nlen, const char *home,
+			  size_t hlen, const char *shell, size_t slen);
 void sinsp_load_metadata(sinsp_t *s);
 struct sinsp_thread *sinsp_get_thread(sinsp_t *s, int64_t tid, bool create);
 void sinsp_thread_free(sinsp_t *s, struct sinsp_thread *t);
@@ -211,11 +233,13 @@ int sinsp_register_fields(filter_registry_t *reg, sinsp_t *s, const char *provid
 int sinsp_proc_add_fields(sinsp_t *s, filter_registry_t *reg);
 int sinsp_fd_add_fields(sinsp_t *s, filter_registry_t *reg);
 int sinsp_evt_add_fields(sinsp_t *s, filter_registry_t *reg);
+/* fields.c: proc.cmdline of t ("name arg1 arg2", as upstream) in buf */
+size_t sinsp_cmdline(char *buf, size_t cap, const struct sinsp_thread *t);
 /* fields.c: fd.type's name for an fd type */
 const char *sinsp_fd_type_name(uint8_t type);
 /* fields_evt.c: per-event timing state (first event, enter time for evt.latency) */
 void sinsp_track_times(sinsp_t *s, const struct sinsp_evt *e);
-/* parsers.c: absolute path of `path` relative to dir (normalised) */
+/* state.c: absolute path of `path` relative to dir (normalised) */
 size_t sinsp_resolve_path(char *out, size_t cap, const char *dir, size_t dlen, const char *path, size_t plen);
 
 #endif
