@@ -145,6 +145,11 @@ SCAP_EXPORT void *filter_evtctx_user(const filter_evtctx_t *ev);
 SCAP_EXPORT const char *filter_fieldref_arg(const filter_fieldref_t *ref, size_t *len);
 /* The argument as a number (FILTER_FIELD_ARG_INDEX fields), -1 when none. */
 SCAP_EXPORT int64_t filter_fieldref_argnum(const filter_fieldref_t *ref);
+/* 1 when the value is for an output (a template, an alert) and not for a
+ * comparison: a field may show one value where a comparison takes several,
+ * as upstream's proc.apid without an index (outputs: the process's own
+ * pid; conditions: true when any ancestor's pid matches). */
+SCAP_EXPORT int filter_fieldref_for_output(const filter_fieldref_t *ref);
 /* Four words of scratch space per field use, zero at compile time, for
  * the provider's own caching (e.g. the last event type and its param index). */
 SCAP_EXPORT uint64_t *filter_fieldref_cache(const filter_fieldref_t *ref);

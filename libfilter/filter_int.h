@@ -89,6 +89,7 @@ struct filter_fieldref {
 	size_t arglen;
 	int64_t argnum;
 	uint64_t cache[4];
+	bool output; /* compiled for an output template, not a condition */
 };
 
 /* ---- AST (parse.c) ---- */

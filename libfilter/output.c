@@ -222,6 +222,7 @@ static int compile_token(struct ocomp *c, uint32_t *pos)
 		int rc = fcompile_field(f->reg, &f->arena, c->src, af, &of->cf);
 		if (rc)
 			return rc;
+		of->cf.ref.output = true;
 		if (of->cf.f->flags & FILTER_FIELD_FILTER_ONLY) {
 			fpos_err(f->reg, c->src, pct, "field '%s' is filter only and cannot be used in outputs",
 				 of->cf.f->name);

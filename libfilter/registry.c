@@ -330,6 +330,11 @@ SCAP_EXPORT int64_t filter_fieldref_argnum(const filter_fieldref_t *ref)
 	return ref->argnum;
 }
 
+SCAP_EXPORT int filter_fieldref_for_output(const filter_fieldref_t *ref)
+{
+	return ref->output;
+}
+
 SCAP_EXPORT uint64_t *filter_fieldref_cache(const filter_fieldref_t *ref)
 {
 	return (uint64_t *)ref->cache; /* provider scratch, mutable by design */

@@ -50,7 +50,8 @@ static const struct {
 	{"proc.aname", FILTER_T_STRING, FILTER_FIELD_ARG_ALLOWED | FILTER_FIELD_ARG_INDEX | FILTER_FIELD_ANY | FILTER_FIELD_JOIN, P_ANAME,
 	 "name of an ancestor: [0] the process, [1] its parent, ...; without index, any ancestor matches (outputs: all, space-separated)"},
 	{"proc.apid", FILTER_T_INT64, FILTER_FIELD_ARG_ALLOWED | FILTER_FIELD_ARG_INDEX | FILTER_FIELD_ANY, P_APID,
-	 "pid of an ancestor: [0] the process, [1] its parent, ...; without index, any ancestor matches"},
+	 "pid of an ancestor: [0] the process, [1] its parent, ...; without index, any ancestor matches "
+	 "(outputs: the process's own)"},
 	{"proc.duration", FILTER_T_RELTIME, 0, P_DURATION, "ns since the process started (if its start was seen)"},
 	{"proc.is_placeholder", FILTER_T_BOOL, 0, P_IS_PLACEHOLDER,
 	 "true when the thread was never described by the stream (its fields are <NA>)"},
@@ -151,13 +152,14 @@ static size_t join_args(char *buf, size_t cap, size_t off, const char *args, siz
 	return off;
 }
 
-static size_t cmdline(char *buf, size_t cap, const struct sinsp_thread *t)
+size_t sinsp_cmdline(char *buf, size_t cap, const struct sinsp_thread *t)
 {
 	const struct sproc *p = t->p;
 	size_t n = (size_t)snprintf(buf, cap, "%s", t->comm);
 	if (n >= cap)
 		n = cap - 1;
-	if (p->args_len && n + 1 < cap) {
+	/* as upstream: no name, no command line; "\0" alone is no argument */
+	if (n && p->args_len && !(p->args_len == 1 && !p->args[0]) && n + 1 < cap) {
 		buf[n++] = ' ';
 		n = join_args(buf, cap, n, p->args, p->args_len);
 	}
@@ -471,9 +473,10 @@ static int extract(void *pctx, uint32_t id, const filter_fieldref_t *ref, const 
 		case T_ISMAIN: filter_out_bool(out, false); return 0;
 		case P_PPID: case P_VPID: case P_NAME: case P_EXE: case P_CMDLINE: case P_PNAME: case P_PCMDLINE:
 		case P_PEXE: case P_PEXEPATH: case P_ANAME: case P_APID: case P_AEXE: case P_AEXEPATH: case P_DURATION:
-		case P_ENV: case T_VTID: case U_NAME: case U_HOME: case U_SHELL: case G_NAME:
+		case T_VTID: case U_NAME: case U_HOME: case U_SHELL: case G_NAME:
 			return 0;
 		case P_SNAME: out_cstr(out, ""); return 0; /* sid -1: no leader */
+		case P_ENV: filter_out_str(out, "", 0); return 0;
 		default: break; /* the defaults the thread holds (sid -1, uid 4294967295, ...) */
 		}
 	}
@@ -488,7 +491,7 @@ static int extract(void *pctx, uint32_t id, const filter_fieldref_t *ref, const 
 	case P_EXE: out_cstr(out, p->exe); break;
 	case P_EXEPATH: out_cstr(out, p->exepath ? p->exepath : ""); break;
 	case P_CMDLINE:
-		n = cmdline(s->scratch, sizeof(s->scratch), t);
+		n = sinsp_cmdline(s->scratch, sizeof(s->scratch), t);
 		filter_out_str(out, s->scratch, n);
 		break;
 	case P_ARGS:
@@ -509,7 +512,7 @@ static int extract(void *pctx, uint32_t id, const filter_fieldref_t *ref, const 
 		else if (id == P_PEXE) out_cstr(out, par->p->exe);
 		else if (id == P_PEXEPATH) out_cstr(out, par->p->exepath);
 		else {
-			n = cmdline(s->scratch, sizeof(s->scratch), par);
+			n = sinsp_cmdline(s->scratch, sizeof(s->scratch), par);
 			filter_out_str(out, s->scratch, n);
 		}
 		break;
@@ -520,6 +523,8 @@ static int extract(void *pctx, uint32_t id, const filter_fieldref_t *ref, const 
 		/* the ancestors: [N] one level ([0] the thread itself), or all above it */
 		int64_t want = filter_fieldref_argnum(ref);
 		const struct sinsp_thread *a = t;
+		if (want < 0 && id == P_APID && filter_fieldref_for_output(ref))
+			want = 0; /* upstream shows the process's own pid, compares all above */
 		for (int64_t level = 0; a && level < 256; level++) {
 			if ((want < 0 ? level > 0 : level == want) && !a->placeholder && a->p) {
 				if (id == P_APID)

@@ -41,11 +41,13 @@ enum {
 
 #define ARG_IDX (FILTER_FIELD_ARG_ALLOWED | FILTER_FIELD_ARG_INDEX)
 static const struct sinsp_field_def defs[] = {
-	{"proc.acmdline", FILTER_T_STRING, ARG_IDX, P_ACMDLINE,
-	 "proc.cmdline of an ancestor: [0] (or no index) the process, [1] its parent, ..."},
-	{"proc.aenv", FILTER_T_STRING, FILTER_FIELD_ARG_ALLOWED, P_AENV,
-	 "environment of an ancestor: proc.aenv (or [0]) the process's own, [N] the Nth parent's; "
-	 "proc.aenv[NAME] the value of NAME in the nearest parent that has it"},
+	{"proc.acmdline", FILTER_T_STRING, ARG_IDX | FILTER_FIELD_ANY | FILTER_FIELD_JOIN, P_ACMDLINE,
+	 "proc.cmdline of an ancestor: [0] the process, [1] its parent, ...; without index, any ancestor "
+	 "matches (outputs: all, space-separated)"},
+	{"proc.aenv", FILTER_T_STRING, FILTER_FIELD_ARG_ALLOWED | FILTER_FIELD_ANY, P_AENV,
+	 "environment of an ancestor: [0] the process's own, [N] the Nth parent's; proc.aenv[NAME] the value "
+	 "of NAME in the nearest parent that has it; without argument, any ancestor's matches (outputs: "
+	 "the process's own)"},
 	{"proc.cmdnargs", FILTER_T_UINT64, 0, P_CMDNARGS, "number of command-line arguments (argv[1..])"},
 	{"proc.cmdlenargs", FILTER_T_UINT64, 0, P_CMDLENARGS,
 	 "total length of the command-line arguments (argv[1..]), separators not counted"},
@@ -146,13 +148,6 @@ static size_t join(char *buf, size_t cap, const char *pre, const char *v, size_t
 	return n;
 }
 
-static size_t cmdline(char *buf, size_t cap, const struct sinsp_thread *t)
-{
-	if (!t->p->args_len)
-		return (size_t)snprintf(buf, cap, "%s", t->comm) % cap;
-	return join(buf, cap, t->comm, t->p->args, t->p->args_len);
-}
-
 /* The value of NAME in a NUL-separated NAME=value list. */
 static bool env_get(const struct sproc *p, const char *name, size_t nlen, const char **v, size_t *vlen)
 {
@@ -204,7 +199,7 @@ static int extract(void *pctx, uint32_t id, const filter_fieldref_t *ref, const 
 {
 	sinsp_t *s = pctx;
 	const struct sinsp_evt *e = filter_evtctx_user(ev);
-	if (!s || !e || e->s != s || !e->thread || !e->thread->p || e->thread->placeholder)
+	if (!s || !e || e->s != s || !e->thread || !e->thread->p)
 		return 0;
 	const struct sinsp_thread *t = e->thread, *a;
 	const struct sproc *p = t->p;
@@ -212,14 +207,41 @@ static int extract(void *pctx, uint32_t id, const filter_fieldref_t *ref, const 
 	size_t cap = sizeof(s->scratch2), n;
 	uint64_t now = e->evt ? scap_evt_ts(e->evt) : 0;
 
+	if (t->placeholder) {
+		/* a thread the stream never described: upstream's fresh thread
+		 * (name and exe "<NA>", pid -1, no main thread); the other fields
+		 * take the zero and -1 defaults it holds */
+		switch (id) {
+		case P_AENV: filter_out_str(out, "", 0); return 0;
+		case P_EXELINE: out_cstr(out, "<NA> "); return 0;
+		case P_IS_PGID_LEADER: filter_out_bool(out, true); return 0; /* pgid -1 == pid -1 */
+		case T_NAMETID:
+			n = (size_t)snprintf(buf, cap, "<NA>%lld", (long long)t->tid);
+			filter_out_str(out, buf, n < cap ? n : cap - 1);
+			return 0;
+		default: break;
+		}
+	}
 	switch (id) {
 	case P_ACMDLINE: {
 		int64_t want = filter_fieldref_argnum(ref);
+		if (want < 0) { /* as upstream: every ancestor above the main thread */
+			a = main_thread(s, t);
+			for (int i = 0; a && (a = parent(s, a)) && i < 256 && cap > 1; i++) {
+				if (a->placeholder || !a->p)
+					continue;
+				n = sinsp_cmdline(buf, cap, a);
+				filter_out_str(out, buf, n);
+				buf += n;
+				cap -= n;
+			}
+			break;
+		}
 		a = t;
-		for (int64_t i = 0; a && i < (want < 0 ? 0 : want); i++)
+		for (int64_t i = 0; a && i < want; i++)
 			a = parent(s, a);
 		if (a) {
-			n = cmdline(buf, cap, a);
+			n = sinsp_cmdline(buf, cap, a);
 			filter_out_str(out, buf, n);
 		}
 		break;
@@ -230,6 +252,19 @@ static int extract(void *pctx, uint32_t id, const filter_fieldref_t *ref, const 
 		char *end = NULL;
 		long level = arg && alen ? strtol(arg, &end, 10) : 0;
 		bool numeric = !arg || (end == arg + alen && level >= 0);
+		if (!arg && !filter_fieldref_for_output(ref)) {
+			/* a condition on proc.aenv: any ancestor's environment (upstream) */
+			a = main_thread(s, t);
+			for (int i = 0; a && (a = parent(s, a)) && i < 256 && cap > 1; i++) {
+				if (a->placeholder || !a->p)
+					continue;
+				n = a->p->env ? join(buf, cap, NULL, a->p->env, a->p->env_len) : 0;
+				filter_out_str(out, buf, n);
+				buf += n;
+				cap -= n;
+			}
+			break;
+		}
 		if (numeric) {
 			a = main_thread(s, t);
 			for (long i = 0; a && i < level; i++)

@@ -127,7 +127,14 @@ def compare(cap, ref, scapcli, show, fields, dirs, filt, min_agree, tmp):
     if lf.returncode != 0:
         die(scapcli + " --list-fields failed")
     known_names = {ln.split()[0] for ln in lf.stdout.decode("utf-8", "replace").splitlines() if ln.split()}
-    missing = [f for f in fields if f not in known_names]
+    def known(f):
+        # proc.aname[2], thread.cgroup.memory: the field is the name before
+        # the [argument] or a dotted argument
+        base = f.split("[", 1)[0]
+        parts = base.split(".")
+        return any(".".join(parts[:i]) in known_names for i in range(len(parts), 1, -1))
+
+    missing = [f for f in fields if not known(f)]
 
     hdr = "\t".join([MARK, "%evt.num", "%evt.rawtime", "%thread.tid", "%evt.dir", "%evt.type", "%proc.pid"])
     fours = hdr + "".join("\t" + ("<unsupported>" if f in missing else "%" + f) for f in fields)

@@ -3,6 +3,7 @@
  * values checked against the reference libsinsp (sinsp-example -a -s CAPTURE
  * -o '%evt.num|%FIELD') on the same capture; and every field name of
  * upstream's syscall source is known to the registry. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -81,6 +82,24 @@ static const struct golden {
 	{"container_shell_tty", 81, "fd.num", "-1"}, /* a failed openat: the event's path */
 	{"container_shell_tty", 81, "fd.directory", "/tmp/scapkit-scenario/home"},
 	{"container_shell_tty", 81, "fd.filename", "<NA>"},
+	/* proc.apid without index: the process's own pid in outputs, any
+	 * ancestor's in conditions ("?" rows: a condition, "true"/"false") */
+	{"container_shell_tty", 10, "proc.apid", "24783"},
+	{"container_shell_tty", 10, "?proc.apid = 24782", "true"},
+	{"container_shell_tty", 10, "?proc.apid = 24783", "false"},
+	{"container_shell_tty", 10, "proc.acmdline", /* every ancestor's */
+	 "sh -c script -qec \"bash -i -c 'id; ls /tmp/scapkit-scenario'\" /dev/null"},
+	{"container_shell_tty", 10, "?proc.acmdline startswith 'sh -c script'", "true"},
+	{"container_shell_tty", 10, "?proc.aenv contains 'TERM=dumb'", "true"}, /* the parent's */
+	{"container_shell_tty", 10, "thread.cgroup.blkio", /* the driver's "io", named as upstream */
+	 "/docker/71749b8f848a3b081d2d54c364fbe6591856a2256218c7b54c4e47887adae8c5"},
+	{"libs_curl_google.scap", 231, "proc.acmdline", "bash sshd   sshd sshd -D systemd"}, /* "sshd" + "\0": no args */
+	/* a thread never described (an exit event of tid 24782 first): upstream's fresh thread */
+	{"container_shell_tty", 1, "proc.exeline", "<NA> "},
+	{"container_shell_tty", 1, "thread.nametid", "<NA>24782"},
+	{"container_shell_tty", 1, "proc.is_pgid_leader", "true"},
+	{"container_shell_tty", 1, "proc.env", ""},
+	{"container_shell_tty", 1, "proc.fdlimit", "0"},
 };
 
 /* A capture opened with its state and a registry of every field. */
@@ -114,18 +133,31 @@ START_TEST(test_golden_rows)
 	struct golden_ctx c = golden_open(path);
 	sinsp_t *s = c.s;
 	filter_registry_t *reg = c.reg;
-	snprintf(tmpl, sizeof(tmpl), "%%%s", rows[i].field);
-	filter_format_t *fmt = filter_format_compile(reg, tmpl, NULL);
-	ck_assert_msg(fmt != NULL, "%s: %s", tmpl, filter_registry_geterr(reg));
+	bool cond = rows[i].field[0] == '?';
+	filter_format_t *fmt = NULL;
+	filter_t *flt = NULL;
+	if (cond) {
+		flt = filter_compile(reg, rows[i].field + 1, NULL);
+		ck_assert_msg(flt != NULL, "%s: %s", rows[i].field + 1, filter_registry_geterr(reg));
+	} else {
+		snprintf(tmpl, sizeof(tmpl), "%%%s", rows[i].field);
+		fmt = filter_format_compile(reg, tmpl, NULL);
+		ck_assert_msg(fmt != NULL, "%s: %s", tmpl, filter_registry_geterr(reg));
+	}
 	const sinsp_evt_t *e = NULL;
 	while (!e || sinsp_evt_num(e) != rows[i].num) {
 		ck_assert_int_eq(sinsp_next(s, &e), SINSP_OK);
 		ck_assert_uint_le(sinsp_evt_num(e), rows[i].num);
 	}
-	filter_format_render(fmt, sinsp_evt_scap(e), sinsp_evt_num(e), (void *)e, buf, sizeof(buf));
+	if (cond)
+		snprintf(buf, sizeof(buf), "%s",
+			 filter_eval(flt, sinsp_evt_scap(e), sinsp_evt_num(e), (void *)e) == 1 ? "true" : "false");
+	else
+		filter_format_render(fmt, sinsp_evt_scap(e), sinsp_evt_num(e), (void *)e, buf, sizeof(buf));
 	ck_assert_msg(strcmp(buf, rows[i].value) == 0, "%s #%llu %s: got '%s', want '%s'", rows[i].capture,
 		      (unsigned long long)rows[i].num, rows[i].field, buf, rows[i].value);
 	filter_format_free(fmt);
+	filter_free(flt);
 	filter_registry_free(reg);
 	sinsp_close(s);
 }

@@ -125,6 +125,7 @@ echo "second capture status $?"
 kill -INT $pid 2>/dev/null
 wait $pid
 echo "first capture status $?"
+cat /tmp/busy.err
 rmmod scapkit
 echo "rmmod after status $?"
 insmod "$KO"
